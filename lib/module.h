@@ -1,0 +1,144 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Copyright (c) 2026, The padko developers
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHOR AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHOR OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * The in-memory model of a module and the stages that work on it:
+ *
+ *	model.c		read the ELF file into a module
+ *	layout.c	plan the new addresses and file offsets
+ *	boundary.c	decide what each reference at a set's old end means
+ *	rewrite.c	rewrite every reference to a moved address
+ *	output.c	write the result with libelf
+ */
+#ifndef PADKO_MODULE_H
+#define PADKO_MODULE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <gelf.h>
+#include <libelf.h>
+
+#include "padko.h"
+
+/* One section of the input and where it goes. */
+struct section {
+	size_t		 index;
+	const char	*name;
+	GElf_Shdr	 shdr;		/* as read */
+	Elf_Data	*data;		/* input contents (memory form), or NULL */
+	int		 segment;	/* index of its PT_LOAD, or -1 */
+	int		 set;		/* enum padko_set_kind, or -1 */
+
+	GElf_Addr	 new_addr;
+	GElf_Off	 new_offset;
+	uint64_t	 new_size;
+	unsigned char	*out;		/* rewritten contents, or NULL */
+};
+
+/* A set_pcpu or set_vnet section. */
+struct set_section {
+	struct section		*sec;
+	struct padko_set_report	 report;
+};
+
+/* A reference whose value is a set's old end, with its decision. */
+struct boundary_ref {
+	struct padko_boundary_report	 report;
+	uint64_t			 key;	/* site address, for lookup */
+	char				 evidence[160];
+};
+
+struct module {
+	char		*path;
+	unsigned char	*image;		/* the whole input file */
+	size_t		 size;
+	Elf		*elf;
+	GElf_Ehdr	 ehdr;
+
+	struct section	*sections;	/* indexed by section number */
+	size_t		 nsections;
+	struct section	**alloc;	/* SHF_ALLOC sections by address */
+	size_t		 nalloc;
+	GElf_Phdr	*phdrs;
+	GElf_Phdr	*new_phdrs;
+	size_t		 nphdrs;
+
+	struct section	*dynamic;
+	struct section	*dynsym;
+	struct section	*symtab;
+
+	struct set_section sets[PADKO_NSET_KINDS];
+
+	struct boundary_ref *refs;
+	size_t		 nrefs;
+
+	GElf_Off	 new_shoff;
+	GElf_Off	 new_phoff;
+	bool		 changed;
+	bool		 planned;
+};
+
+/* diag.c */
+int	padko_fail(struct padko_error *err, int code, const char *fmt, ...)
+	    __attribute__((__format__(__printf__, 3, 4)));
+
+/* model.c */
+int	model_read(struct module *m, struct padko_error *err);
+void	model_free(struct module *m);
+struct section *model_section_at(const struct module *m, GElf_Addr addr);
+struct section *model_section_ending_at(const struct module *m,
+	    GElf_Addr addr);
+const unsigned char *model_bytes(const struct section *s);
+bool	reloc_value_is_address(unsigned type, unsigned sym);
+uint32_t	le32_read(const unsigned char *p);
+void		le32_write(unsigned char *p, uint32_t v);
+
+/* layout.c */
+int	layout_plan(struct module *m, struct padko_error *err);
+GElf_Addr layout_map_addr(const struct module *m, GElf_Addr addr);
+GElf_Addr layout_map_end(const struct module *m, GElf_Addr addr);
+const struct set_section *layout_set_ending_at(const struct module *m,
+	    GElf_Addr addr);
+
+/* boundary.c */
+int	boundary_classify(struct module *m, struct padko_error *err);
+GElf_Addr boundary_map_value(const struct module *m, enum padko_ref_site site,
+	    uint64_t where, GElf_Addr value);
+
+/* rewrite.c */
+int	rewrite_module(struct module *m, struct padko_error *err);
+
+/* output.c */
+int	output_write_fd(struct module *m, int fd, struct padko_error *err);
+int	read_whole_fd(int fd, unsigned char **bufp, size_t *sizep);
+struct stat;
+int	output_write_path(struct module *m, const char *path,
+	    const struct stat *like, struct padko_error *err);
+
+#endif /* !PADKO_MODULE_H */

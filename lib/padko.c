@@ -1,0 +1,230 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Copyright (c) 2026, The padko developers
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHOR AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHOR OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * The library's entry points: they run the stages in order on a module.
+ */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "module.h"
+
+struct padko_module {
+	struct module	m;
+};
+
+const char *
+padko_version(void)
+{
+
+	return (PADKO_VERSION);
+}
+
+/* Takes ownership of image (malloc'd) and reads it as a module. */
+static int
+open_image(const char *name, unsigned char *image, size_t size,
+    struct padko_module **mp, struct padko_error *err)
+{
+	struct padko_module *pm;
+
+	*mp = NULL;
+	if (elf_version(EV_CURRENT) == EV_NONE) {
+		free(image);
+		return (padko_fail(err, EX_SOFTWARE, "libelf: %s",
+		    elf_errmsg(-1)));
+	}
+	if ((pm = calloc(1, sizeof(*pm))) == NULL ||
+	    (pm->m.path = strdup(name)) == NULL) {
+		free(pm);
+		free(image);
+		return (padko_fail(err, EX_OSERR, "%s: out of memory", name));
+	}
+	pm->m.image = image;
+	pm->m.size = size;
+	if (model_read(&pm->m, err) != 0) {
+		padko_close(pm);
+		return (-1);
+	}
+	*mp = pm;
+	return (0);
+}
+
+int
+padko_open(const char *path, struct padko_module **mp,
+    struct padko_error *err)
+{
+	struct stat st;
+	unsigned char *image;
+	size_t size;
+	int fd;
+
+	*mp = NULL;
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return (padko_fail(err, errno == ENOENT ? EX_NOINPUT :
+		    EX_NOINPUT, "%s: %s", path, strerror(errno)));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return (padko_fail(err, EX_NOINPUT, "%s: not a regular file",
+		    path));
+	}
+	if (read_whole_fd(fd, &image, &size) != 0) {
+		padko_fail(err, EX_IOERR, "%s: read: %s", path,
+		    strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	close(fd);
+	return (open_image(path, image, size, mp, err));
+}
+
+int
+padko_open_memory(const char *name, const void *image, size_t size,
+    struct padko_module **mp, struct padko_error *err)
+{
+	unsigned char *copy;
+
+	*mp = NULL;
+	if ((copy = malloc(size > 0 ? size : 1)) == NULL)
+		return (padko_fail(err, EX_OSERR, "%s: out of memory", name));
+	memcpy(copy, image, size);
+	return (open_image(name, copy, size, mp, err));
+}
+
+int
+padko_plan(struct padko_module *pm, struct padko_error *err)
+{
+	struct module *m;
+
+	m = &pm->m;
+	if (m->planned)
+		return (0);
+	if (m->ehdr.e_type == ET_REL) {
+		m->planned = true;
+		return (0);
+	}
+	if (layout_plan(m, err) != 0)
+		return (-1);
+	if (m->changed && (boundary_classify(m, err) != 0 ||
+	    rewrite_module(m, err) != 0))
+		return (-1);
+	m->planned = true;
+	return (0);
+}
+
+int
+padko_changed(const struct padko_module *pm)
+{
+
+	return (pm->m.changed);
+}
+
+int
+padko_is_relocatable(const struct padko_module *pm)
+{
+
+	return (pm->m.ehdr.e_type == ET_REL);
+}
+
+const struct padko_set_report *
+padko_set_report(const struct padko_module *pm, enum padko_set_kind kind)
+{
+
+	return (&pm->m.sets[kind].report);
+}
+
+size_t
+padko_boundary_count(const struct padko_module *pm)
+{
+
+	return (pm->m.nrefs);
+}
+
+const struct padko_boundary_report *
+padko_boundary(const struct padko_module *pm, size_t i)
+{
+
+	return (i < pm->m.nrefs ? &pm->m.refs[i].report : NULL);
+}
+
+int
+padko_write(struct padko_module *pm, const char *path, unsigned mode,
+    struct padko_error *err)
+{
+	struct stat like;
+
+	if (!pm->m.planned)
+		return (padko_fail(err, EX_SOFTWARE,
+		    "%s: padko_write before padko_plan", pm->m.path));
+	memset(&like, 0, sizeof(like));
+	like.st_mode = mode;
+	like.st_uid = geteuid();
+	like.st_gid = getegid();
+	return (output_write_path(&pm->m, path, &like, err));
+}
+
+int
+padko_replace(struct padko_module *pm, const char *path,
+    struct padko_error *err)
+{
+	struct stat like;
+
+	if (!pm->m.planned)
+		return (padko_fail(err, EX_SOFTWARE,
+		    "%s: padko_replace before padko_plan", pm->m.path));
+	if (stat(path, &like) != 0)
+		return (padko_fail(err, EX_NOINPUT, "%s: %s", path,
+		    strerror(errno)));
+	return (output_write_path(&pm->m, path, &like, err));
+}
+
+int
+padko_write_fd(struct padko_module *pm, int fd, struct padko_error *err)
+{
+
+	if (!pm->m.planned)
+		return (padko_fail(err, EX_SOFTWARE,
+		    "%s: padko_write_fd before padko_plan", pm->m.path));
+	return (output_write_fd(&pm->m, fd, err));
+}
+
+void
+padko_close(struct padko_module *pm)
+{
+
+	if (pm == NULL)
+		return;
+	model_free(&pm->m);
+	free(pm);
+}

@@ -1,0 +1,162 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Copyright (c) 2026, The padko developers
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHOR AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHOR OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * libpadko: pad the set_pcpu and set_vnet linker sets of a linked FreeBSD
+ * i386 kernel module, the way the kernel's module linker script would have.
+ *
+ * Typical use:
+ *
+ *	struct padko_module *m;
+ *	struct padko_error err;
+ *
+ *	if (padko_open(path, &m, &err) != 0 ||
+ *	    padko_plan(m, &err) != 0 ||
+ *	    padko_write(m, outpath, 0644, &err) != 0)
+ *		fprintf(stderr, "%s\n", err.msg);	(exit with err.code)
+ *	padko_close(m);
+ *
+ * Every function returns 0 on success and -1 on failure; on failure the
+ * error holds a <sysexits.h> code and a message naming the file and the
+ * reason.  Nothing is written unless padko_write() succeeds.
+ */
+#ifndef PADKO_H
+#define PADKO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The two linker sets that the kernel relocates into per-CPU/per-vnet areas. */
+enum padko_set_kind {
+	PADKO_SET_VNET,
+	PADKO_SET_PCPU,
+	PADKO_NSET_KINDS
+};
+
+/* The word the kernel expects in the last 4 bytes of a set. */
+#define	PADKO_PAD_WORD	0x90909090u
+#define	PADKO_PAD_SIZE	4
+
+struct padko_error {
+	int	code;		/* EX_* from <sysexits.h>, 0 when none */
+	char	msg[1024];
+};
+
+/* What padko decided for one set. */
+enum padko_set_state {
+	PADKO_SET_ABSENT,	/* no such section */
+	PADKO_SET_EMPTY,	/* section of size 0: nothing to pad */
+	PADKO_SET_PADDED,	/* already ends in a padding slot */
+	PADKO_SET_PAD_IN_PLACE,	/* grows into alignment slack */
+	PADKO_SET_PAD_MOVING	/* grows, and what follows moves */
+};
+
+/* What a reference whose value is a set's old end was taken to mean. */
+enum padko_boundary_meaning {
+	PADKO_BOUNDARY_END,	/* one past the set's last object: stays */
+	PADKO_BOUNDARY_STOP,	/* __stop_set_X: follows the new end */
+	PADKO_BOUNDARY_NEXT	/* start of what follows: moves with it */
+};
+
+/* Where a boundary reference was found. */
+enum padko_ref_site {
+	PADKO_SITE_RELOC,	/* in-place value of a relocation */
+	PADKO_SITE_DYNAMIC,	/* a .dynamic pointer */
+	PADKO_SITE_GOT		/* the GOT's _DYNAMIC word */
+};
+
+struct padko_boundary_report {
+	enum padko_set_kind		 set;
+	enum padko_ref_site		 site;
+	uint64_t			 where;	/* r_offset, or entry address */
+	uint64_t			 old_value;
+	uint64_t			 new_value;
+	enum padko_boundary_meaning	 meaning;
+	const char			*evidence;
+};
+
+struct padko_set_report {
+	enum padko_set_kind	 kind;
+	enum padko_set_state	 state;
+	uint64_t		 old_start, old_end;
+	uint64_t		 new_start, new_end;
+	uint64_t		 next_shift;	/* how far what follows moved */
+	int			 has_symbols;	/* __start/__stop in .dynsym */
+};
+
+struct padko_module;
+
+/* Reads and checks a module from a file or from memory (copied). */
+int	padko_open(const char *path, struct padko_module **mp,
+	    struct padko_error *err);
+int	padko_open_memory(const char *name, const void *image, size_t size,
+	    struct padko_module **mp, struct padko_error *err);
+
+/* Plans the padding and rewrites the module in memory. */
+int	padko_plan(struct padko_module *m, struct padko_error *err);
+
+/* Nonzero when padko_plan() found something to change. */
+int	padko_changed(const struct padko_module *m);
+
+/* Nonzero when the module is ET_REL (amd64 style) and needs no padding. */
+int	padko_is_relocatable(const struct padko_module *m);
+
+/* Per-set results of padko_plan(), indexed by enum padko_set_kind. */
+const struct padko_set_report *padko_set_report(const struct padko_module *m,
+	    enum padko_set_kind kind);
+
+/* The references at a set's old end and what padko made of them. */
+size_t	padko_boundary_count(const struct padko_module *m);
+const struct padko_boundary_report *padko_boundary(const struct padko_module *m,
+	    size_t i);
+
+/*
+ * Writes the result to path atomically: a temporary file in the same
+ * directory, flushed and renamed over path.  mode is used for a new file.
+ * An unchanged module is copied byte for byte.
+ */
+int	padko_write(struct padko_module *m, const char *path, unsigned mode,
+	    struct padko_error *err);
+
+/*
+ * Replaces path (normally the module's own file) atomically with the
+ * result, keeping its mode and, when run as root, its owner.
+ */
+int	padko_replace(struct padko_module *m, const char *path,
+	    struct padko_error *err);
+
+/* Writes the result to an open descriptor (no rename, no fsync). */
+int	padko_write_fd(struct padko_module *m, int fd, struct padko_error *err);
+
+void	padko_close(struct padko_module *m);
+
+const char *padko_set_name(enum padko_set_kind kind);
+const char *padko_meaning_name(enum padko_boundary_meaning meaning);
+const char *padko_version(void);
+
+#endif /* !PADKO_H */

@@ -1,0 +1,322 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Copyright (c) 2026, The padko developers
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHOR AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHOR OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * Rewriting every reference to a moved address: the padding word itself,
+ * .dynamic pointers, symbol values, relocation offsets, the in-place
+ * values of relocations that hold absolute addresses, and the GOT's
+ * _DYNAMIC word.  Headers are taken from the plan when the file is
+ * written.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "module.h"
+
+/* The section's output contents, copied from the input on first use. */
+static unsigned char *
+section_out(struct module *m, struct section *s, struct padko_error *err)
+{
+
+	if (s->out != NULL)
+		return (s->out);
+	s->out = calloc(1, s->new_size > 0 ? s->new_size : 1);
+	if (s->out == NULL) {
+		padko_fail(err, EX_OSERR, "%s: out of memory", m->path);
+		return (NULL);
+	}
+	if (s->data != NULL)
+		memcpy(s->out, s->data->d_buf, s->data->d_size);
+	return (s->out);
+}
+
+static int
+write_padding(struct module *m, struct padko_error *err)
+{
+	struct section *s;
+	unsigned char *out;
+	int k;
+
+	for (k = 0; k < PADKO_NSET_KINDS; k++) {
+		s = m->sets[k].sec;
+		if (s == NULL || s->new_size == s->shdr.sh_size)
+			continue;
+		if ((out = section_out(m, s, err)) == NULL)
+			return (-1);
+		le32_write(out + s->shdr.sh_size, PADKO_PAD_WORD);
+	}
+	return (0);
+}
+
+/* Whether a .dynamic entry's value is an address. */
+static bool
+dynamic_tag_is_pointer(Elf32_Sword tag)
+{
+
+	switch (tag) {
+	case DT_PLTGOT:
+	case DT_HASH:
+	case DT_STRTAB:
+	case DT_SYMTAB:
+	case DT_RELA:
+	case DT_INIT:
+	case DT_FINI:
+	case DT_REL:
+	case DT_JMPREL:
+	case DT_INIT_ARRAY:
+	case DT_FINI_ARRAY:
+	case DT_PREINIT_ARRAY:
+	case DT_GNU_HASH:
+	case DT_VERSYM:
+	case DT_VERDEF:
+	case DT_VERNEED:
+		return (true);
+	}
+	return (false);
+}
+
+static int
+rewrite_dynamic(struct module *m, struct padko_error *err)
+{
+	Elf32_Dyn *dyn;
+	size_t i, n;
+
+	if (m->dynamic == NULL || m->dynamic->data == NULL)
+		return (0);
+	if ((dyn = (Elf32_Dyn *)section_out(m, m->dynamic, err)) == NULL)
+		return (-1);
+	n = m->dynamic->data->d_size / sizeof(*dyn);
+	for (i = 0; i < n && dyn[i].d_tag != DT_NULL; i++)
+		if (dynamic_tag_is_pointer(dyn[i].d_tag) &&
+		    dyn[i].d_un.d_ptr != 0)
+			dyn[i].d_un.d_ptr = (Elf32_Addr)boundary_map_value(m,
+			    PADKO_SITE_DYNAMIC, m->dynamic->shdr.sh_addr +
+			    i * sizeof(*dyn), dyn[i].d_un.d_ptr);
+	return (0);
+}
+
+/*
+ * The new value of a symbol: it moves with its section, except that
+ * __stop_set_X follows the set's new end.  Other symbols at a set's old end
+ * stay there, as the linker keeps input-section-relative values.
+ */
+static int
+map_symbol(const struct module *m, const struct section *symsec,
+    const Elf32_Sym *sym, Elf32_Addr *value, struct padko_error *err)
+{
+	const struct section *s;
+	const char *name;
+
+	*value = sym->st_value;
+	if (sym->st_shndx == SHN_UNDEF || sym->st_shndx >= SHN_LORESERVE ||
+	    ELF32_ST_TYPE(sym->st_info) == STT_TLS)
+		return (0);
+	if (sym->st_shndx >= m->nsections)
+		return (padko_fail(err, EX_DATAERR,
+		    "%s: %s: symbol section index %u out of range", m->path,
+		    symsec->name, sym->st_shndx));
+	s = &m->sections[sym->st_shndx];
+	if (!(s->shdr.sh_flags & SHF_ALLOC))
+		return (0);
+	*value = sym->st_value + (Elf32_Addr)(s->new_addr - s->shdr.sh_addr);
+	if (s->set >= 0 && s->new_size != s->shdr.sh_size &&
+	    sym->st_value == s->shdr.sh_addr + s->shdr.sh_size) {
+		name = elf_strptr(m->elf, symsec->shdr.sh_link, sym->st_name);
+		if (name != NULL && strncmp(name, "__stop_", 7) == 0 &&
+		    strcmp(name + 7, s->name) == 0)
+			*value = (Elf32_Addr)(s->new_addr + s->new_size);
+	}
+	return (0);
+}
+
+static int
+rewrite_symbols(struct module *m, struct section *symsec,
+    struct padko_error *err)
+{
+	Elf32_Sym *sym;
+	Elf32_Addr value;
+	size_t i, n;
+
+	if (symsec == NULL || symsec->data == NULL)
+		return (0);
+	if ((sym = (Elf32_Sym *)section_out(m, symsec, err)) == NULL)
+		return (-1);
+	n = symsec->data->d_size / sizeof(*sym);
+	for (i = 1; i < n; i++) {
+		if (map_symbol(m, symsec, &sym[i], &value, err) != 0)
+			return (-1);
+		sym[i].st_value = value;
+	}
+	return (0);
+}
+
+/* Whether the kernel's i386 loader handles this dynamic relocation type. */
+static bool
+reloc_type_known(unsigned type)
+{
+
+	switch (type) {
+	case R_386_NONE:
+	case R_386_32:
+	case R_386_PC32:
+	case R_386_GLOB_DAT:
+	case R_386_JMP_SLOT:
+	case R_386_RELATIVE:
+		return (true);
+	}
+	return (false);
+}
+
+/* Rewrites the address stored at a relocation's place. */
+static int
+rewrite_in_place(struct module *m, GElf_Addr where,
+    struct padko_error *err)
+{
+	struct section *target;
+	unsigned char *out;
+	GElf_Addr off;
+	uint32_t value;
+
+	target = model_section_at(m, where);
+	if (target == NULL || target->data == NULL ||
+	    where - target->shdr.sh_addr + 4 > target->shdr.sh_size)
+		return (padko_fail(err, EX_DATAERR,
+		    "%s: relocation at %#jx is outside every allocated "
+		    "section with contents", m->path, (uintmax_t)where));
+	off = where - target->shdr.sh_addr;
+	value = le32_read((const unsigned char *)target->data->d_buf + off);
+	value = (uint32_t)boundary_map_value(m, PADKO_SITE_RELOC, where,
+	    value);
+	if (value == le32_read(model_bytes(target) + off))
+		return (0);
+	if ((out = section_out(m, target, err)) == NULL)
+		return (-1);
+	le32_write(out + off, value);
+	return (0);
+}
+
+static int
+rewrite_relocations(struct module *m, struct section *rs,
+    struct padko_error *err)
+{
+	Elf32_Rel *rel;
+	Elf32_Rela *rela;
+	GElf_Addr offset;
+	size_t i, n, entsize;
+	unsigned type, sym;
+	bool dynamic;
+
+	entsize = rs->shdr.sh_type == SHT_REL ? sizeof(*rel) : sizeof(*rela);
+	if (rs->data == NULL)
+		return (0);
+	if (section_out(m, rs, err) == NULL)
+		return (-1);
+	rel = (Elf32_Rel *)rs->out;
+	rela = (Elf32_Rela *)rs->out;
+	dynamic = (rs->shdr.sh_flags & SHF_ALLOC) != 0;
+	n = rs->data->d_size / entsize;
+	for (i = 0; i < n; i++) {
+		if (rs->shdr.sh_type == SHT_REL) {
+			offset = rel[i].r_offset;
+			type = ELF32_R_TYPE(rel[i].r_info);
+			sym = ELF32_R_SYM(rel[i].r_info);
+		} else {
+			offset = rela[i].r_offset;
+			type = ELF32_R_TYPE(rela[i].r_info);
+			sym = ELF32_R_SYM(rela[i].r_info);
+		}
+		if (dynamic && !reloc_type_known(type))
+			return (padko_fail(err, EX_DATAERR,
+			    "%s: %s[%zu]: relocation type %u at %#jx is not "
+			    "one the i386 kernel loader handles", m->path,
+			    rs->name, i, type, (uintmax_t)offset));
+		if (dynamic && reloc_value_is_address(type, sym)) {
+			if (rs->shdr.sh_type == SHT_REL) {
+				if (rewrite_in_place(m, offset, err) != 0)
+					return (-1);
+			} else
+				rela[i].r_addend = (Elf32_Sword)
+				    boundary_map_value(m, PADKO_SITE_RELOC,
+				    offset, (uint32_t)rela[i].r_addend);
+		}
+		offset = layout_map_addr(m, offset);
+		if (rs->shdr.sh_type == SHT_REL)
+			rel[i].r_offset = (Elf32_Addr)offset;
+		else
+			rela[i].r_offset = (Elf32_Addr)offset;
+	}
+	return (0);
+}
+
+/* The first GOT word holds _DYNAMIC's address, with no relocation. */
+static int
+rewrite_got(struct module *m, struct padko_error *err)
+{
+	struct section *s;
+	unsigned char *out;
+	size_t i;
+
+	if (m->dynamic == NULL)
+		return (0);
+	for (i = 0; i < m->nalloc; i++) {
+		s = m->alloc[i];
+		if ((strcmp(s->name, ".got") != 0 &&
+		    strcmp(s->name, ".got.plt") != 0) || s->data == NULL ||
+		    s->shdr.sh_size < 4 ||
+		    le32_read(s->data->d_buf) != m->dynamic->shdr.sh_addr)
+			continue;
+		if ((out = section_out(m, s, err)) == NULL)
+			return (-1);
+		le32_write(out, (uint32_t)m->dynamic->new_addr);
+	}
+	return (0);
+}
+
+int
+rewrite_module(struct module *m, struct padko_error *err)
+{
+	struct section *s;
+	size_t i;
+
+	if (write_padding(m, err) != 0 || rewrite_dynamic(m, err) != 0 ||
+	    rewrite_symbols(m, m->dynsym, err) != 0 ||
+	    rewrite_symbols(m, m->symtab, err) != 0 ||
+	    rewrite_got(m, err) != 0)
+		return (-1);
+	for (i = 1; i < m->nsections; i++) {
+		s = &m->sections[i];
+		if ((s->shdr.sh_type == SHT_REL || s->shdr.sh_type == SHT_RELA) &&
+		    rewrite_relocations(m, s, err) != 0)
+			return (-1);
+	}
+	if (m->ehdr.e_entry != 0)
+		m->ehdr.e_entry = layout_map_addr(m, m->ehdr.e_entry);
+	return (0);
+}
