@@ -1,0 +1,66 @@
+#!/bin/sh
+#-
+# SPDX-License-Identifier: BSD-2-Clause
+# Copyright (c) 2026, The padko developers
+#
+# Sets up a Debian 12 machine for padko (as root: installs the packages in
+# tools/debian-packages that are missing), builds it, then:
+#   sh dev.sh demo   pads a bundled module and shows what changed
+#   sh dev.sh test   runs every test, also under ASan+UBSan
+set -eu
+cd "$(dirname "$0")"
+
+install_packages() {
+	missing=
+	for p in $(cat tools/debian-packages); do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		    grep -q 'install ok installed' || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "dev.sh: installing:$missing"
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "dev.sh: run as root (or install them yourself)" >&2
+		exit 1
+	fi
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y \
+	    --no-install-recommends $missing
+}
+
+build() {
+	cmake -S . -B "$1" -DCMAKE_BUILD_TYPE=RelWithDebInfo $2 >/dev/null
+	cmake --build "$1" -j "$(nproc)"
+}
+
+demo() {
+	build build ""
+	in=tests/fixtures/built/vnet_bss.gnu.ko
+	out=build/demo-padded.ko
+	echo
+	echo "== padko -v $in -o $out"
+	./build/padko -v "$in" -o "$out"
+	echo
+	echo "== sections around the set, before and after"
+	for f in "$in" "$out"; do
+		echo "-- $f"
+		readelf -SW "$f" | grep -E 'Name|set_|\.bss|\.data|\.dynamic'
+	done
+	echo
+	echo "== what the linker itself produces with the padding (the reference)"
+	./build/tests/elfcmp tests/fixtures/built/vnet_bss.gnu.padded.ko "$out" &&
+	    echo "identical in every allocated byte, header, symbol and relocation"
+}
+
+tests() {
+	build build ""
+	ctest --test-dir build --output-on-failure -j "$(nproc)"
+	build build-asan "-DPADKO_SANITIZE=ON"
+	ctest --test-dir build-asan --output-on-failure -j "$(nproc)"
+}
+
+install_packages
+case "${1:-}" in
+demo)	demo ;;
+test)	tests ;;
+*)	echo "usage: sh dev.sh demo | test" >&2; exit 64 ;;
+esac
