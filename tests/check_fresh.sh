@@ -1,0 +1,100 @@
+#!/bin/sh
+#-
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Copyright (c) 2026, The padko developers
+# All rights reserved.
+#
+# Redistribution and use in source and binary forms, with or without
+# modification, are permitted provided that the following conditions are met:
+#
+# 1. Redistributions of source code must retain the above copyright notice, this
+#    list of conditions and the following disclaimer.
+#
+# 2. Redistributions in binary form must reproduce the above copyright notice,
+#    this list of conditions and the following disclaimer in the documentation
+#    and/or other materials provided with the distribution.
+#
+# THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS"
+# AND ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+# IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+# DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+# FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+# DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+# SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+# CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+# OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+# OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+#
+# check_fresh.sh SRC_DIR BUILD_SUBDIR PADKO ELFCMP
+#
+# Rebuilds every fixture with the installed toolchain (so that padko is
+# checked against what this toolchain's linkers do, not only against the
+# committed files): runs SRC_DIR/tests/fixtures/build.sh into a fresh
+# BUILD_SUBDIR/built, then SRC_DIR/tests/check_fixture.sh on every
+# F.L.ko / F.L.padded.ko pair, with a work directory per pair under
+# BUILD_SUBDIR/work.  Files without a padded partner (refuse-*, amd64-*,
+# not-*) are not for this check and are skipped.
+#
+# Prints one line per pair, then "N passed, M failed"; the exit status is
+# non-zero if the build or any pair failed, or if no pair was built.
+
+set -eu
+LC_ALL=C
+export LC_ALL
+
+if [ $# -ne 4 ]; then
+	echo "usage: check_fresh.sh SRC_DIR BUILD_SUBDIR PADKO ELFCMP" >&2
+	exit 2
+fi
+src=$1 sub=$2 padko=$3 elfcmp=$4
+built=$sub/built
+work=$sub/work
+
+rm -rf "$built" "$work"
+mkdir -p "$built" "$work"
+st=0
+sh "$src/tests/fixtures/build.sh" "$built" >"$sub/build.log" 2>&1 || st=$?
+if [ $st -ne 0 ]; then
+	echo "FAIL: tests/fixtures/build.sh $built exited with status $st:"
+	sed 's/^/    /' "$sub/build.log"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+passed=0
+failed=0
+for padded in "$built"/*.padded.ko; do
+	[ -f "$padded" ] || continue
+	name=$(basename "$padded")
+	case $name in
+	refuse-*|amd64-*|not-*)
+		continue ;;
+	esac
+	plain=${padded%.padded.ko}.ko
+	name=${name%.padded.ko}.ko
+	if [ ! -f "$plain" ]; then
+		echo "FAIL $name: $padded has no plain partner"
+		failed=$((failed + 1))
+		continue
+	fi
+	st=0
+	sh "$src/tests/check_fixture.sh" "$padko" "$elfcmp" "$plain" \
+	    "$padded" "$work/$name" >"$work/$name.log" 2>&1 || st=$?
+	if [ $st -eq 0 ]; then
+		echo "ok $name"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $name (check_fixture.sh status $st)"
+		sed 's/^/    /' "$work/$name.log"
+		failed=$((failed + 1))
+	fi
+done
+
+if [ $((passed + failed)) -eq 0 ]; then
+	echo "FAIL: build.sh wrote no F.L.ko / F.L.padded.ko pair into $built"
+fi
+echo "$passed passed, $failed failed"
+if [ $failed -ne 0 ] || [ $passed -eq 0 ]; then
+	exit 1
+fi

@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Copyright (c) 2026, The padko developers
+#
+# Fixture tests, included from tests/CMakeLists.txt (which builds elfcmp).
+#
+#   fixture/F.L               padko on tests/fixtures/built/F.L.ko must give
+#                             what the linker gave in F.L.padded.ko
+#                             (tests/check_fixture.sh);
+#   elfcmp/detects-difference elfcmp must tell a plain module from its
+#                             padded reference (exit status exactly 1);
+#   elfcmp/self-equal         and find a file equal to itself (exit 0);
+#   fixtures/fresh            rebuild every fixture with the installed
+#                             toolchain and check all pairs
+#                             (tests/check_fresh.sh), when clang, ld.lld and
+#                             i686-kfreebsd-gnu-ld are all available.
+
+set(padko_fixture_dir "${CMAKE_CURRENT_SOURCE_DIR}/fixtures/built")
+set(padko_fixture_work "${CMAKE_CURRENT_BINARY_DIR}/fixture-work")
+
+find_program(PADKO_READELF readelf)
+if(NOT PADKO_READELF)
+	message(WARNING "readelf not found: the fixture tests need it "
+	    "(Debian: binutils)")
+endif()
+
+# Pairs: every F.L.padded.ko with its plain F.L.ko.  Inputs that padko must
+# refuse or leave alone (refuse-*, amd64-*, not-*) have no padded partner.
+file(GLOB padko_fixture_padded CONFIGURE_DEPENDS
+    "${padko_fixture_dir}/*.padded.ko")
+list(SORT padko_fixture_padded)
+set(padko_first_plain "")
+set(padko_first_padded "")
+foreach(padded IN LISTS padko_fixture_padded)
+	get_filename_component(name "${padded}" NAME)
+	if(name MATCHES "^(refuse|amd64|not)-")
+		continue()
+	endif()
+	string(REGEX REPLACE "\\.padded\\.ko$" "" base "${name}")
+	set(plain "${padko_fixture_dir}/${base}.ko")
+	if(NOT EXISTS "${plain}")
+		message(WARNING "fixture ${name}: no plain partner ${base}.ko")
+		continue()
+	endif()
+	add_test(NAME fixture/${base}
+	    COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/check_fixture.sh"
+		"$<TARGET_FILE:padko>" "$<TARGET_FILE:elfcmp>"
+		"${plain}" "${padded}" "${padko_fixture_work}/${base}")
+	if(padko_first_plain STREQUAL "")
+		set(padko_first_plain "${plain}")
+		set(padko_first_padded "${padded}")
+	endif()
+endforeach()
+
+if(padko_first_plain STREQUAL "")
+	message(STATUS "No fixture pairs in ${padko_fixture_dir} "
+	    "(run tests/fixtures/build.sh): fixture/* and elfcmp/* tests "
+	    "not registered")
+else()
+	# elfcmp exits 1 for "different"; 2 (unreadable) must not count.
+	add_test(NAME elfcmp/detects-difference
+	    COMMAND sh -c [=[
+"$0" "$1" "$2"
+st=$?
+if [ $st -ne 1 ]
+then
+	echo "elfcmp exited with status $st, expected 1 (different)"
+	exit 1
+fi
+]=] "$<TARGET_FILE:elfcmp>" "${padko_first_padded}"
+		"${padko_first_plain}")
+	add_test(NAME elfcmp/self-equal
+	    COMMAND elfcmp "${padko_first_padded}" "${padko_first_padded}")
+endif()
+
+find_program(PADKO_CLANG clang)
+find_program(PADKO_LD_LLD ld.lld)
+find_program(PADKO_GNU_LD i686-kfreebsd-gnu-ld)
+if(PADKO_CLANG AND PADKO_LD_LLD AND PADKO_GNU_LD)
+	add_test(NAME fixtures/fresh
+	    COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/check_fresh.sh"
+		"${padko_SOURCE_DIR}" "${CMAKE_CURRENT_BINARY_DIR}/fresh"
+		"$<TARGET_FILE:padko>" "$<TARGET_FILE:elfcmp>")
+	set_tests_properties(fixtures/fresh PROPERTIES TIMEOUT 900)
+else()
+	message(STATUS "clang, ld.lld or i686-kfreebsd-gnu-ld not found: "
+	    "test fixtures/fresh not registered")
+endif()
