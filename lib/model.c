@@ -432,6 +432,8 @@ model_free(struct module *m)
 	free(m->phdrs);
 	free(m->new_phdrs);
 	free(m->refs);
+	free(m->lints);
+	free(m->assume);
 	if (m->elf != NULL)
 		elf_end(m->elf);
 	free(m->image);

@@ -32,6 +32,7 @@
  *	model.c		read the ELF file into a module
  *	layout.c	plan the new addresses and file offsets
  *	boundary.c	decide what each reference at a set's old end means
+ *	code.c		read the instruction that holds a reference
  *	rewrite.c	rewrite every reference to a moved address
  *	output.c	write the result with libelf
  */
@@ -71,8 +72,36 @@ struct set_section {
 struct boundary_ref {
 	struct padko_boundary_report	 report;
 	uint64_t			 key;	/* site address, for lookup */
-	char				 evidence[160];
+	char				 evidence[320];
+	char				 insn[80];
 };
+
+/* An expert's decision for one site (--assume-end, --assume-next). */
+struct assumption {
+	uint64_t			 where;
+	enum padko_boundary_meaning	 meaning;
+	bool				 used;
+};
+
+/* What the code says about the address a relocated field forms. */
+enum code_access {
+	CODE_ACCESS_UNDECIDED,	/* cannot tell */
+	CODE_ACCESS_PLAIN,	/* a plain address: not per-vnet/per-CPU */
+	CODE_ACCESS_VNET,	/* added to a per-vnet base */
+	CODE_ACCESS_PCPU	/* added to a per-CPU base */
+};
+
+struct code_evidence {
+	bool			in_code;	/* the site is in code */
+	bool			decoded;	/* its instruction was found */
+	bool			indexed;	/* an address with registers */
+	enum code_access	access;
+	GElf_Addr		insn_addr;
+	char			insn[80];
+	char			why[160];
+};
+
+struct code_reader;
 
 struct module {
 	char		*path;
@@ -95,8 +124,13 @@ struct module {
 
 	struct set_section sets[PADKO_NSET_KINDS];
 
-	struct boundary_ref *refs;
+	struct boundary_ref *refs;	/* sorted by key */
 	size_t		 nrefs;
+	struct boundary_ref *lints;	/* references at a set's start */
+	size_t		 nlints;
+	struct assumption *assume;
+	size_t		 nassume;
+	bool		 strict;
 
 	GElf_Off	 new_shoff;
 	GElf_Off	 new_phoff;
@@ -130,6 +164,13 @@ const struct set_section *layout_set_ending_at(const struct module *m,
 int	boundary_classify(struct module *m, struct padko_error *err);
 GElf_Addr boundary_map_value(const struct module *m, enum padko_ref_site site,
 	    uint64_t where, GElf_Addr value);
+
+/* code.c */
+struct code_reader *code_reader_new(const struct module *m,
+	    struct padko_error *err);
+void	code_reader_free(struct code_reader *r);
+void	code_examine(struct code_reader *r, GElf_Addr where,
+	    struct code_evidence *ev);
 
 /* rewrite.c */
 int	rewrite_module(struct module *m, struct padko_error *err);

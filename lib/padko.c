@@ -123,6 +123,36 @@ padko_open_memory(const char *name, const void *image, size_t size,
 }
 
 int
+padko_assume(struct padko_module *pm, uint64_t where,
+    enum padko_boundary_meaning meaning, struct padko_error *err)
+{
+	struct module *m;
+	struct assumption *a;
+
+	m = &pm->m;
+	if (meaning == PADKO_BOUNDARY_STOP)
+		return (padko_fail(err, EX_USAGE, "%s: only END or NEXT can "
+		    "be assumed", m->path));
+	a = realloc(m->assume, (m->nassume + 1) * sizeof(*a));
+	if (a == NULL)
+		return (padko_fail(err, EX_OSERR, "%s: out of memory",
+		    m->path));
+	m->assume = a;
+	a[m->nassume].where = where;
+	a[m->nassume].meaning = meaning;
+	a[m->nassume].used = false;
+	m->nassume++;
+	return (0);
+}
+
+void
+padko_set_strict(struct padko_module *pm, int strict)
+{
+
+	pm->m.strict = strict != 0;
+}
+
+int
 padko_plan(struct padko_module *pm, struct padko_error *err)
 {
 	struct module *m;
@@ -176,6 +206,20 @@ padko_boundary(const struct padko_module *pm, size_t i)
 {
 
 	return (i < pm->m.nrefs ? &pm->m.refs[i].report : NULL);
+}
+
+size_t
+padko_lint_count(const struct padko_module *pm)
+{
+
+	return (pm->m.nlints);
+}
+
+const struct padko_boundary_report *
+padko_lint(const struct padko_module *pm, size_t i)
+{
+
+	return (i < pm->m.nlints ? &pm->m.lints[i].report : NULL);
 }
 
 int

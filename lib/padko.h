@@ -97,7 +97,10 @@ struct padko_boundary_report {
 	uint64_t			 old_value;
 	uint64_t			 new_value;
 	enum padko_boundary_meaning	 meaning;
+	int				 decided; /* 0: evidence was lacking */
 	const char			*evidence;
+	uint64_t			 insn_addr; /* 0 when not in code */
+	const char			*insn;	/* AT&T text, or "" */
 };
 
 struct padko_set_report {
@@ -117,6 +120,17 @@ int	padko_open(const char *path, struct padko_module **mp,
 int	padko_open_memory(const char *name, const void *image, size_t size,
 	    struct padko_module **mp, struct padko_error *err);
 
+/*
+ * Decides one site (a relocation's r_offset) by hand, overriding the
+ * evidence: END keeps it at the set's old end, NEXT moves it with what
+ * follows.  Call before padko_plan().
+ */
+int	padko_assume(struct padko_module *m, uint64_t where,
+	    enum padko_boundary_meaning meaning, struct padko_error *err);
+
+/* Makes padko_plan() fail when evidence does not decide a site. */
+void	padko_set_strict(struct padko_module *m, int strict);
+
 /* Plans the padding and rewrites the module in memory. */
 int	padko_plan(struct padko_module *m, struct padko_error *err);
 
@@ -133,6 +147,15 @@ const struct padko_set_report *padko_set_report(const struct padko_module *m,
 /* The references at a set's old end and what padko made of them. */
 size_t	padko_boundary_count(const struct padko_module *m);
 const struct padko_boundary_report *padko_boundary(const struct padko_module *m,
+	    size_t i);
+
+/*
+ * Lint: references whose value is a set's start and which look like one
+ * past the end of the object before the set (the same family of bug at
+ * the set's other edge).  They are reported, not changed.
+ */
+size_t	padko_lint_count(const struct padko_module *m);
+const struct padko_boundary_report *padko_lint(const struct padko_module *m,
 	    size_t i);
 
 /*

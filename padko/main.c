@@ -33,6 +33,7 @@
 
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -43,8 +44,11 @@
 #include "padko.h"
 
 static const char usage_text[] =
-"usage: padko [-v] module.ko -o output.ko\n"
-"       padko [-v] -i module.ko\n"
+"usage: padko [-v] [--strict] [--assume-end OFF] [--assume-next OFF]\n"
+"             module.ko -o output.ko\n"
+"       padko [-v] [--strict] [--assume-end OFF] [--assume-next OFF]\n"
+"             -i module.ko\n"
+"       padko analyze module.ko ...\n"
 "       padko -h | -V\n"
 "\n"
 "Pads the set_pcpu and set_vnet linker sets of a linked FreeBSD i386\n"
@@ -57,10 +61,34 @@ static const char usage_text[] =
 "                      temporary file in FILE's directory, then rename)\n"
 "  -i, --in-place      replace module.ko itself (atomically; mode and,\n"
 "                      as root, owner are kept)\n"
-"  -v, --verbose       say what was done to each set and how every\n"
-"                      reference at a set's old end was read\n"
+"  -v, --verbose, --explain\n"
+"                      say, per set, whether it grew in place or what\n"
+"                      followed moved and by how much, and for every\n"
+"                      reference at a set's old end its decision (END,\n"
+"                      STOP, NEXT), the evidence and the instruction\n"
+"      --strict        fail (writing nothing) when the evidence does not\n"
+"                      decide a reference at a set's old end\n"
+"      --assume-end OFF\n"
+"                      decide the reference of the relocation at r_offset\n"
+"                      OFF as END: one past the set's last object, kept\n"
+"                      inside the padded set (repeatable)\n"
+"      --assume-next OFF\n"
+"                      decide it as NEXT: the start of what follows the\n"
+"                      set, moved with it (repeatable)\n"
 "  -h, --help          print this help and exit\n"
 "  -V, --version       print the version and exit\n"
+"\n"
+"padko analyze prints the same report as --explain for each module,\n"
+"writes nothing, and also flags references equal to a set's start that\n"
+"look like one past the end of the object before the set (a lint for\n"
+"module authors).\n"
+"\n"
+"A reference whose value is exactly a set's old end is ambiguous: one\n"
+"past the set's last object (END), __stop_set_X (STOP), or the first\n"
+"object of what follows (NEXT).  padko reads the instruction that holds\n"
+"it: an access through a per-vnet or per-CPU base (loaded through %fs)\n"
+"is END.  Where nothing decides, it keeps NEXT, the meaning today's\n"
+"kernels give it, and warns.\n"
 "\n"
 "A module that needs nothing (already padded, no sets, or an amd64-style\n"
 "ET_REL module) is copied byte for byte with -o and left alone with -i.\n"
@@ -70,10 +98,20 @@ static const char usage_text[] =
 "malformed or cannot be padded safely, 66 input unreadable, 70 internal\n"
 "error, 71 system error, 73 output cannot be created, 74 I/O error.\n";
 
+enum {
+	OPT_STRICT = 256,
+	OPT_ASSUME_END,
+	OPT_ASSUME_NEXT
+};
+
 static const struct option long_options[] = {
 	{ "output",	required_argument,	NULL,	'o' },
 	{ "in-place",	no_argument,		NULL,	'i' },
 	{ "verbose",	no_argument,		NULL,	'v' },
+	{ "explain",	no_argument,		NULL,	'v' },
+	{ "strict",	no_argument,		NULL,	OPT_STRICT },
+	{ "assume-end",	required_argument,	NULL,	OPT_ASSUME_END },
+	{ "assume-next", required_argument,	NULL,	OPT_ASSUME_NEXT },
 	{ "help",	no_argument,		NULL,	'h' },
 	{ "version",	no_argument,		NULL,	'V' },
 	{ NULL,		0,			NULL,	0 }
@@ -113,9 +151,37 @@ site_text(enum padko_ref_site site)
 	return ("?");
 }
 
+/* What the command line asks for. */
+struct run_options {
+	const char	*out;
+	int		 in_place;
+	int		 verbose;
+	int		 strict;
+	int		 analyze;
+	struct {
+		uint64_t			where;
+		enum padko_boundary_meaning	meaning;
+	}		 assume[64];
+	size_t		 nassume;
+};
+
+static void
+print_ref(const char *path, const struct padko_boundary_report *b)
+{
+
+	printf("%s: %s at %#" PRIx64 ": %#" PRIx64 " (end of %s) -> %#" PRIx64
+	    ": %s%s, %s\n", path, site_text(b->site), b->where, b->old_value,
+	    padko_set_name(b->set), b->new_value,
+	    padko_meaning_name(b->meaning), b->decided ? "" : " (undecided)",
+	    b->evidence);
+	if (b->insn != NULL && b->insn[0] != '\0')
+		printf("%s:     %#" PRIx64 ": %s\n", path, b->insn_addr,
+		    b->insn);
+}
+
 /* Prints what was decided for each set and each boundary reference. */
 static void
-report(const char *path, const struct padko_module *m)
+report(const char *path, const struct padko_module *m, int lint)
 {
 	const struct padko_set_report *r;
 	const struct padko_boundary_report *b;
@@ -138,12 +204,38 @@ report(const char *path, const struct padko_module *m)
 			    "kernel will not see this set)");
 		printf("\n");
 	}
+	for (i = 0; i < padko_boundary_count(m); i++)
+		print_ref(path, padko_boundary(m, i));
+	for (i = 0; lint && i < padko_lint_count(m); i++) {
+		b = padko_lint(m, i);
+		printf("%s: lint: relocation at %#" PRIx64 ": %#" PRIx64
+		    " is the start of %s and may mean one past the object "
+		    "before it: %s\n", path, b->where, b->old_value,
+		    padko_set_name(b->set), b->evidence);
+		if (b->insn != NULL && b->insn[0] != '\0')
+			printf("%s:     %#" PRIx64 ": %s\n", path, b->insn_addr,
+			    b->insn);
+	}
+}
+
+/* Warns, on stderr, about each reference that evidence did not decide. */
+static void
+warn_undecided(const char *path, const struct padko_module *m)
+{
+	const struct padko_boundary_report *b;
+	size_t i;
+
 	for (i = 0; i < padko_boundary_count(m); i++) {
 		b = padko_boundary(m, i);
-		printf("%s: %s at %#" PRIx64 ": %#" PRIx64 " (end of %s) -> %#"
-		    PRIx64 ": %s, %s\n", path, site_text(b->site), b->where,
-		    b->old_value, padko_set_name(b->set), b->new_value,
-		    padko_meaning_name(b->meaning), b->evidence);
+		if (b->decided)
+			continue;
+		fprintf(stderr, "padko: %s: warning: relocation at %#" PRIx64
+		    " holds %#" PRIx64 ", the old end of %s, and the evidence "
+		    "does not decide what it means (%s); kept %s. Decide with "
+		    "--assume-end %#" PRIx64 " or --assume-next %#" PRIx64
+		    "\n", path, b->where, b->old_value, padko_set_name(b->set),
+		    b->evidence, padko_meaning_name(b->meaning), b->where,
+		    b->where);
 	}
 }
 
@@ -155,9 +247,52 @@ fail(const struct padko_error *err)
 	return (err->code != 0 ? err->code : EX_SOFTWARE);
 }
 
+/* Opens and plans one module with the command line's decisions. */
+static int
+open_and_plan(const char *in, const struct run_options *o,
+    struct padko_module **mp)
+{
+	struct padko_error err;
+	size_t i;
+
+	memset(&err, 0, sizeof(err));
+	if (padko_open(in, mp, &err) != 0)
+		return (fail(&err));
+	padko_set_strict(*mp, o->strict);
+	for (i = 0; i < o->nassume; i++)
+		if (padko_assume(*mp, o->assume[i].where,
+		    o->assume[i].meaning, &err) != 0)
+			goto failed;
+	if (padko_plan(*mp, &err) != 0)
+		goto failed;
+	return (0);
+failed:
+	padko_close(*mp);
+	*mp = NULL;
+	return (fail(&err));
+}
+
+/* Reports on one module without writing anything. */
+static int
+analyze_one(const char *in, const struct run_options *o)
+{
+	struct padko_module *m;
+	int rc;
+
+	if ((rc = open_and_plan(in, o, &m)) != 0)
+		return (rc);
+	if (padko_is_relocatable(m))
+		printf("%s: ET_REL module (amd64 format): needs no padding\n",
+		    in);
+	report(in, m, 1);
+	warn_undecided(in, m);
+	padko_close(m);
+	return (0);
+}
+
 /* Pads one module; returns a sysexits code. */
 static int
-pad_one(const char *in, const char *out, int in_place, int verbose)
+pad_one(const char *in, const struct run_options *o)
 {
 	struct padko_module *m;
 	struct padko_error err;
@@ -166,58 +301,92 @@ pad_one(const char *in, const char *out, int in_place, int verbose)
 
 	memset(&err, 0, sizeof(err));
 	if (stat(in, &st_in) != 0) {
-		fprintf(stderr, "padko: %s: cannot read\n", in);
+		fprintf(stderr, "padko: %s: %s\n", in, strerror(errno));
 		return (EX_NOINPUT);
 	}
-	if (!in_place && stat(out, &st_out) == 0 &&
+	if (!o->in_place && stat(o->out, &st_out) == 0 &&
 	    st_in.st_dev == st_out.st_dev && st_in.st_ino == st_out.st_ino) {
 		fprintf(stderr, "padko: %s: output is the input file; use -i "
-		    "to replace it\n", out);
+		    "to replace it\n", o->out);
 		return (EX_USAGE);
 	}
-	if (padko_open(in, &m, &err) != 0)
-		return (fail(&err));
-	if (padko_plan(m, &err) != 0) {
-		padko_close(m);
-		return (fail(&err));
-	}
+	if ((rc = open_and_plan(in, o, &m)) != 0)
+		return (rc);
 	if (padko_is_relocatable(m))
 		fprintf(stderr, "padko: %s: ET_REL module (the amd64 format, "
 		    "loaded section by section): needs no padding\n", in);
-	if (verbose)
-		report(in, m);
-	rc = 0;
-	if (in_place) {
+	if (o->verbose)
+		report(in, m, 0);
+	warn_undecided(in, m);
+	if (o->in_place) {
 		if (padko_changed(m) && padko_replace(m, in, &err) != 0)
 			rc = fail(&err);
-	} else if (padko_write(m, out, st_in.st_mode & 0777, &err) != 0)
+	} else if (padko_write(m, o->out, st_in.st_mode & 0777, &err) != 0)
 		rc = fail(&err);
-	if (rc == 0 && verbose)
-		printf("%s: %s\n", in_place ? in : out, !padko_changed(m) ?
-		    (in_place ? "unchanged" : "copied unchanged") : "written");
+	if (rc == 0 && o->verbose)
+		printf("%s: %s\n", o->in_place ? in : o->out,
+		    !padko_changed(m) ? (o->in_place ? "unchanged" :
+		    "copied unchanged") : "written");
 	padko_close(m);
 	return (rc);
+}
+
+/* Parses an r_offset given to --assume-end/--assume-next. */
+static int
+add_assumption(struct run_options *o, const char *arg,
+    enum padko_boundary_meaning meaning)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 0);
+	if (errno != 0 || end == arg || *end != '\0' || v > UINT32_MAX) {
+		fprintf(stderr, "padko: %s: not an offset\n", arg);
+		return (-1);
+	}
+	if (o->nassume == sizeof(o->assume) / sizeof(o->assume[0])) {
+		fprintf(stderr, "padko: too many --assume options\n");
+		return (-1);
+	}
+	o->assume[o->nassume].where = v;
+	o->assume[o->nassume].meaning = meaning;
+	o->nassume++;
+	return (0);
 }
 
 int
 main(int argc, char **argv)
 {
-	const char *out;
-	int c, in_place, verbose;
+	struct run_options o;
+	int c, i, rc, worst;
 
-	out = NULL;
-	in_place = verbose = 0;
+	memset(&o, 0, sizeof(o));
+	if (argc > 1 && strcmp(argv[1], "analyze") == 0) {
+		o.analyze = 1;
+		argv++;
+		argc--;
+	}
 	while ((c = getopt_long(argc, argv, "o:ivhV", long_options,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			out = optarg;
+			o.out = optarg;
 			break;
 		case 'i':
-			in_place = 1;
+			o.in_place = 1;
 			break;
 		case 'v':
-			verbose = 1;
+			o.verbose = 1;
+			break;
+		case OPT_STRICT:
+			o.strict = 1;
+			break;
+		case OPT_ASSUME_END:
+		case OPT_ASSUME_NEXT:
+			if (add_assumption(&o, optarg, c == OPT_ASSUME_END ?
+			    PADKO_BOUNDARY_END : PADKO_BOUNDARY_NEXT) != 0)
+				return (EX_USAGE);
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -232,11 +401,23 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 1 || (out == NULL) == !in_place) {
+	if (o.analyze) {
+		if (argc < 1 || o.out != NULL || o.in_place) {
+			fprintf(stderr, "padko: analyze takes modules and no "
+			    "-o or -i\n");
+			return (EX_USAGE);
+		}
+		worst = 0;
+		for (i = 0; i < argc; i++)
+			if ((rc = analyze_one(argv[i], &o)) > worst)
+				worst = rc;
+		return (worst);
+	}
+	if (argc != 1 || (o.out == NULL) == !o.in_place) {
 		fprintf(stderr, "padko: give one module and either -o "
 		    "output.ko or -i\n");
 		fputs(usage_text, stderr);
 		return (EX_USAGE);
 	}
-	return (pad_one(argv[0], out, in_place, verbose));
+	return (pad_one(argv[0], &o));
 }

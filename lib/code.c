@@ -1,0 +1,801 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Copyright (c) 2026, The padko developers
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHOR AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHOR OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * Reading the code around a relocated field: which instruction holds it,
+ * and whether the address it forms is a per-vnet or per-CPU access (a base
+ * register loaded through %fs) or a plain address.  The analysis is a
+ * bounded backward scan over the containing function, following register
+ * copies, pointer arithmetic, stack spills and one loop back-edge; it is
+ * not a decompiler, and says "cannot tell" whenever a chain breaks.
+ *
+ * The shapes it recognises (kernel-contract.md):
+ *	per-vnet base:	%fs:0 (curthread) -> [+td_vnet] -> [+vnet_data_base]
+ *	per-CPU base:	%fs:<offset of pc_dynamic>, one load
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <capstone/capstone.h>
+
+#include "module.h"
+
+#define	TRACE_DEPTH	12
+#define	FORWARD_SCAN	32
+
+/* Where a register's value came from. */
+enum origin_kind {
+	ORIGIN_UNKNOWN,		/* the chain broke: cannot tell */
+	ORIGIN_PLAIN,		/* a constant, a global, a computed number */
+	ORIGIN_FS		/* a chain of loads rooted at %fs:disp */
+};
+
+struct origin {
+	enum origin_kind	kind;
+	int64_t			fs_disp;
+	int			loads;
+	char			why[112];
+};
+
+/* One decoded function, kept while sites in it are examined. */
+struct decoded_fn {
+	GElf_Addr	 start;
+	GElf_Addr	 end;
+	cs_insn		*insns;
+	size_t		 n;
+};
+
+struct code_reader {
+	const struct module	*m;
+	csh			 cs;		/* Intel syntax, with details */
+	csh			 att;		/* AT&T syntax, for text */
+	GElf_Addr		*starts;	/* candidate function starts */
+	size_t			 nstarts;
+	struct decoded_fn	 fn;
+};
+
+static int
+cmp_addr(const void *a, const void *b)
+{
+	GElf_Addr x = *(const GElf_Addr *)a, y = *(const GElf_Addr *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+static bool
+is_code(const struct section *s)
+{
+
+	return (s != NULL && (s->shdr.sh_flags & SHF_EXECINSTR) &&
+	    s->shdr.sh_type == SHT_PROGBITS && s->data != NULL);
+}
+
+/* Adds the FUNC symbols of a table that lie in code as function starts. */
+static void
+add_symbol_starts(struct code_reader *r, const struct section *symsec)
+{
+	const struct module *m = r->m;
+	const Elf32_Sym *sym;
+	size_t i, n;
+
+	if (symsec == NULL || symsec->data == NULL)
+		return;
+	sym = symsec->data->d_buf;
+	n = symsec->data->d_size / sizeof(*sym);
+	for (i = 1; i < n; i++)
+		if (ELF32_ST_TYPE(sym[i].st_info) == STT_FUNC &&
+		    sym[i].st_shndx < m->nsections &&
+		    is_code(&m->sections[sym[i].st_shndx]))
+			r->starts[r->nstarts++] = sym[i].st_value;
+}
+
+struct code_reader *
+code_reader_new(const struct module *m, struct padko_error *err)
+{
+	struct code_reader *r;
+	size_t max, i;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		padko_fail(err, EX_OSERR, "%s: out of memory", m->path);
+		return (NULL);
+	}
+	r->m = m;
+	max = m->nsections;
+	if (m->symtab != NULL && m->symtab->data != NULL)
+		max += m->symtab->data->d_size / sizeof(Elf32_Sym);
+	if (m->dynsym != NULL && m->dynsym->data != NULL)
+		max += m->dynsym->data->d_size / sizeof(Elf32_Sym);
+	if ((r->starts = calloc(max, sizeof(*r->starts))) == NULL) {
+		free(r);
+		padko_fail(err, EX_OSERR, "%s: out of memory", m->path);
+		return (NULL);
+	}
+	for (i = 1; i < m->nsections; i++)
+		if (is_code(&m->sections[i]))
+			r->starts[r->nstarts++] = m->sections[i].shdr.sh_addr;
+	add_symbol_starts(r, m->symtab);
+	add_symbol_starts(r, m->dynsym);
+	qsort(r->starts, r->nstarts, sizeof(*r->starts), cmp_addr);
+	if (cs_open(CS_ARCH_X86, CS_MODE_32, &r->cs) != CS_ERR_OK ||
+	    cs_open(CS_ARCH_X86, CS_MODE_32, &r->att) != CS_ERR_OK) {
+		free(r->starts);
+		free(r);
+		padko_fail(err, EX_SOFTWARE, "capstone: cannot open the x86 "
+		    "decoder");
+		return (NULL);
+	}
+	cs_option(r->cs, CS_OPT_DETAIL, CS_OPT_ON);
+	cs_option(r->att, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
+	return (r);
+}
+
+void
+code_reader_free(struct code_reader *r)
+{
+
+	if (r == NULL)
+		return;
+	if (r->fn.insns != NULL)
+		cs_free(r->fn.insns, r->fn.n);
+	cs_close(&r->cs);
+	cs_close(&r->att);
+	free(r->starts);
+	free(r);
+}
+
+/* The 32-bit general register that r is part of, or X86_REG_INVALID. */
+static x86_reg
+gpr32(unsigned r)
+{
+
+	switch (r) {
+	case X86_REG_AL: case X86_REG_AH: case X86_REG_AX: case X86_REG_EAX:
+		return (X86_REG_EAX);
+	case X86_REG_BL: case X86_REG_BH: case X86_REG_BX: case X86_REG_EBX:
+		return (X86_REG_EBX);
+	case X86_REG_CL: case X86_REG_CH: case X86_REG_CX: case X86_REG_ECX:
+		return (X86_REG_ECX);
+	case X86_REG_DL: case X86_REG_DH: case X86_REG_DX: case X86_REG_EDX:
+		return (X86_REG_EDX);
+	case X86_REG_SI: case X86_REG_ESI:
+		return (X86_REG_ESI);
+	case X86_REG_DI: case X86_REG_EDI:
+		return (X86_REG_EDI);
+	case X86_REG_BP: case X86_REG_EBP:
+		return (X86_REG_EBP);
+	case X86_REG_SP: case X86_REG_ESP:
+		return (X86_REG_ESP);
+	}
+	return (X86_REG_INVALID);
+}
+
+static bool
+is_call(const cs_insn *in)
+{
+
+	return (in->id == X86_INS_CALL);
+}
+
+/* Whether an instruction writes (part of) a 32-bit register. */
+static bool
+writes_reg(const struct code_reader *r, const cs_insn *in, x86_reg reg)
+{
+	cs_regs rd, wr;
+	uint8_t nrd, nwr, i;
+
+	if (is_call(in) && (reg == X86_REG_EAX || reg == X86_REG_ECX ||
+	    reg == X86_REG_EDX))
+		return (true);
+	if (cs_regs_access(r->cs, in, rd, &nrd, wr, &nwr) != CS_ERR_OK)
+		return (true);
+	for (i = 0; i < nwr; i++)
+		if (gpr32(wr[i]) == reg)
+			return (true);
+	return (false);
+}
+
+/* Decodes the function starting at start, ending before end. */
+static bool
+decode_fn(struct code_reader *r, const struct section *s, GElf_Addr start,
+    GElf_Addr end)
+{
+	const unsigned char *code;
+
+	if (r->fn.insns != NULL && r->fn.start == start && r->fn.end == end)
+		return (true);
+	if (r->fn.insns != NULL)
+		cs_free(r->fn.insns, r->fn.n);
+	memset(&r->fn, 0, sizeof(r->fn));
+	code = (const unsigned char *)s->data->d_buf +
+	    (start - s->shdr.sh_addr);
+	r->fn.n = cs_disasm(r->cs, code, end - start, start, 0,
+	    &r->fn.insns);
+	if (r->fn.n == 0) {
+		r->fn.insns = NULL;
+		return (false);
+	}
+	r->fn.start = start;
+	r->fn.end = end;
+	return (true);
+}
+
+/* The index of the decoded instruction that holds the 4 bytes at where. */
+static ssize_t
+insn_holding(const struct decoded_fn *fn, GElf_Addr where)
+{
+	size_t lo, hi, mid;
+
+	lo = 0;
+	hi = fn->n;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (fn->insns[mid].address <= where)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return (-1);
+	lo--;
+	if (where + 4 <= fn->insns[lo].address + fn->insns[lo].size)
+		return ((ssize_t)lo);
+	return (-1);
+}
+
+/*
+ * Finds and decodes the instruction holding where, trying function starts
+ * from the nearest one down, so that a decoding that drifted out of step
+ * (data or padding in code) is retried from an earlier known start.
+ */
+static ssize_t
+locate(struct code_reader *r, const struct section *s, GElf_Addr where)
+{
+	GElf_Addr end, secend;
+	size_t lo, hi, mid, tries;
+	ssize_t i;
+
+	secend = s->shdr.sh_addr + s->shdr.sh_size;
+	lo = 0;
+	hi = r->nstarts;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (r->starts[mid] <= where)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	end = lo < r->nstarts && r->starts[lo] < secend ? r->starts[lo] :
+	    secend;
+	for (tries = 0; lo > 0 && tries < 4; tries++) {
+		lo--;
+		if (r->starts[lo] < s->shdr.sh_addr)
+			break;
+		if (lo + 1 < r->nstarts && r->starts[lo] == r->starts[lo + 1])
+			continue;
+		if (decode_fn(r, s, r->starts[lo], end) &&
+		    (i = insn_holding(&r->fn, where)) >= 0)
+			return (i);
+	}
+	return (-1);
+}
+
+static const char *
+reg_name(const struct code_reader *r, x86_reg reg)
+{
+	const char *n;
+
+	n = cs_reg_name(r->att, reg);
+	return (n != NULL ? n : "?");
+}
+
+static void trace_reg(const struct code_reader *r, size_t at, x86_reg reg,
+    int depth, struct origin *o);
+
+static void
+set_origin(struct origin *o, enum origin_kind kind, const char *why)
+{
+
+	o->kind = kind;
+	o->fs_disp = 0;
+	o->loads = 0;
+	snprintf(o->why, sizeof(o->why), "%s", why);
+}
+
+/* Combines the origins of two registers added together. */
+static void
+combine(struct origin *a, const struct origin *b)
+{
+
+	if (a->kind == ORIGIN_FS)
+		return;
+	if (b->kind == ORIGIN_FS || a->kind == ORIGIN_PLAIN)
+		*a = *b;
+}
+
+/* Whether a backward branch after instruction at returns to it or before. */
+static bool
+has_back_edge(const struct code_reader *r, size_t at)
+{
+	const cs_insn *in;
+	const cs_x86 *x;
+	size_t i;
+
+	for (i = at + 1; i < r->fn.n; i++) {
+		in = &r->fn.insns[i];
+		if (!cs_insn_group(r->cs, in, CS_GRP_JUMP))
+			continue;
+		x = &in->detail->x86;
+		if (x->op_count == 1 && x->operands[0].type == X86_OP_IMM &&
+		    (GElf_Addr)x->operands[0].imm <= r->fn.insns[at].address)
+			return (true);
+	}
+	return (false);
+}
+
+/*
+ * The index of the last instruction before `at' that writes reg, looking
+ * around a loop back-edge when nothing before it in the function does.
+ */
+static ssize_t
+find_def(const struct code_reader *r, size_t at, x86_reg reg)
+{
+	size_t i;
+
+	for (i = at; i > 0; i--)
+		if (writes_reg(r, &r->fn.insns[i - 1], reg))
+			return ((ssize_t)(i - 1));
+	if (!has_back_edge(r, at))
+		return (-1);
+	for (i = r->fn.n; i > at + 1; i--)
+		if (writes_reg(r, &r->fn.insns[i - 1], reg))
+			return ((ssize_t)(i - 1));
+	return (-1);
+}
+
+/* Follows a reload from a stack slot back to the register stored there. */
+static void
+trace_stack_slot(const struct code_reader *r, size_t at,
+    const x86_op_mem *slot, int depth, struct origin *o)
+{
+	const cs_insn *in;
+	const cs_x86 *x;
+	size_t i;
+
+	for (i = at; i > 0; i--) {
+		in = &r->fn.insns[i - 1];
+		x = &in->detail->x86;
+		if (slot->base == X86_REG_ESP && (in->id == X86_INS_PUSH ||
+		    in->id == X86_INS_POP || is_call(in) ||
+		    writes_reg(r, in, X86_REG_ESP)))
+			break;
+		if (in->id == X86_INS_MOV && x->op_count == 2 &&
+		    x->operands[0].type == X86_OP_MEM &&
+		    x->operands[0].mem.base == slot->base &&
+		    x->operands[0].mem.index == X86_REG_INVALID &&
+		    x->operands[0].mem.disp == slot->disp &&
+		    x->operands[1].type == X86_OP_REG) {
+			trace_reg(r, i - 1, gpr32(x->operands[1].reg),
+			    depth + 1, o);
+			return;
+		}
+	}
+	set_origin(o, ORIGIN_UNKNOWN, "a stack slot (an argument?)");
+}
+
+/* Where the value loaded by a memory operand comes from. */
+static void
+trace_load(const struct code_reader *r, size_t at, const x86_op_mem *mem,
+    int depth, struct origin *o)
+{
+	size_t len;
+
+	if (mem->segment == X86_REG_FS) {
+		if (mem->base != X86_REG_INVALID ||
+		    mem->index != X86_REG_INVALID) {
+			set_origin(o, ORIGIN_UNKNOWN, "an indexed %fs load");
+			return;
+		}
+		o->kind = ORIGIN_FS;
+		o->fs_disp = mem->disp;
+		o->loads = 0;
+		snprintf(o->why, sizeof(o->why), "%%fs:%#jx",
+		    (uintmax_t)mem->disp);
+		return;
+	}
+	if (mem->base == X86_REG_INVALID && mem->index == X86_REG_INVALID) {
+		set_origin(o, ORIGIN_PLAIN, "a global variable");
+		return;
+	}
+	if ((mem->base == X86_REG_ESP || mem->base == X86_REG_EBP) &&
+	    mem->index == X86_REG_INVALID) {
+		trace_stack_slot(r, at, mem, depth, o);
+		return;
+	}
+	if (mem->base == X86_REG_INVALID) {
+		set_origin(o, ORIGIN_PLAIN, "a table of plain values");
+		return;
+	}
+	trace_reg(r, at, gpr32(mem->base), depth + 1, o);
+	if (o->kind == ORIGIN_FS) {
+		o->loads++;
+		len = strlen(o->why);
+		snprintf(o->why + len, sizeof(o->why) - len, " -> [%+jd]",
+		    (intmax_t)mem->disp);
+	} else if (o->kind == ORIGIN_PLAIN)
+		set_origin(o, ORIGIN_PLAIN, "loaded through a plain pointer");
+}
+
+/* The origin of an address formed by a memory operand (lea, or access). */
+static void
+trace_address(const struct code_reader *r, size_t at, const x86_op_mem *mem,
+    int depth, struct origin *o)
+{
+	struct origin idx;
+
+	set_origin(o, ORIGIN_PLAIN, "a constant address");
+	if (mem->base != X86_REG_INVALID)
+		trace_reg(r, at, gpr32(mem->base), depth + 1, o);
+	if (mem->index != X86_REG_INVALID && mem->scale == 1) {
+		trace_reg(r, at, gpr32(mem->index), depth + 1, &idx);
+		if (mem->base == X86_REG_INVALID)
+			*o = idx;
+		else
+			combine(o, &idx);
+	}
+}
+
+/*
+ * Where the value of reg just before instruction `at' comes from: found
+ * by walking back to its definition.
+ */
+static void
+trace_reg(const struct code_reader *r, size_t at, x86_reg reg, int depth,
+    struct origin *o)
+{
+	const cs_insn *in;
+	const cs_x86 *x;
+	struct origin b;
+	ssize_t d;
+
+	if (reg == X86_REG_INVALID || depth > TRACE_DEPTH) {
+		set_origin(o, ORIGIN_UNKNOWN, "too long a chain");
+		return;
+	}
+	if (reg == X86_REG_ESP) {
+		set_origin(o, ORIGIN_PLAIN, "the stack pointer");
+		return;
+	}
+	if ((d = find_def(r, at, reg)) < 0) {
+		set_origin(o, ORIGIN_UNKNOWN, "a value from the caller");
+		return;
+	}
+	in = &r->fn.insns[d];
+	x = &in->detail->x86;
+	if (is_call(in)) {
+		set_origin(o, ORIGIN_UNKNOWN, "the result of a call");
+		return;
+	}
+	switch (in->id) {
+	case X86_INS_MOV:
+		if (x->op_count != 2 || x->operands[0].type != X86_OP_REG)
+			break;
+		switch (x->operands[1].type) {
+		case X86_OP_MEM:
+			trace_load(r, (size_t)d, &x->operands[1].mem, depth,
+			    o);
+			return;
+		case X86_OP_REG:
+			trace_reg(r, (size_t)d, gpr32(x->operands[1].reg),
+			    depth + 1, o);
+			return;
+		case X86_OP_IMM:
+			set_origin(o, ORIGIN_PLAIN, "a constant");
+			return;
+		default:
+			break;
+		}
+		break;
+	case X86_INS_LEA:
+		trace_address(r, (size_t)d, &x->operands[1].mem, depth, o);
+		return;
+	case X86_INS_ADD:
+	case X86_INS_SUB:
+		trace_reg(r, (size_t)d, reg, depth + 1, o);
+		if (x->op_count == 2 && x->operands[1].type == X86_OP_REG &&
+		    in->id == X86_INS_ADD) {
+			trace_reg(r, (size_t)d, gpr32(x->operands[1].reg),
+			    depth + 1, &b);
+			combine(o, &b);
+		}
+		return;
+	case X86_INS_INC:
+	case X86_INS_DEC:
+		trace_reg(r, (size_t)d, reg, depth + 1, o);
+		return;
+	case X86_INS_XOR:
+		if (x->op_count == 2 && x->operands[1].type == X86_OP_REG &&
+		    gpr32(x->operands[1].reg) == reg) {
+			set_origin(o, ORIGIN_PLAIN, "zero");
+			return;
+		}
+		break;
+	case X86_INS_MOVZX:
+	case X86_INS_MOVSX:
+	case X86_INS_SHL:
+	case X86_INS_SHR:
+	case X86_INS_SAR:
+	case X86_INS_IMUL:
+	case X86_INS_NEG:
+	case X86_INS_NOT:
+		set_origin(o, ORIGIN_PLAIN, "a computed number");
+		return;
+	default:
+		break;
+	}
+	snprintf(o->why, sizeof(o->why), "set by %s", in->mnemonic);
+	o->kind = ORIGIN_UNKNOWN;
+}
+
+/* Classifies a traced origin as a per-vnet base, a per-CPU base, or not. */
+static enum code_access
+origin_access(const struct origin *o)
+{
+
+	if (o->kind == ORIGIN_FS && o->fs_disp == 0 && o->loads == 2)
+		return (CODE_ACCESS_VNET);
+	if (o->kind == ORIGIN_FS && o->fs_disp != 0 && o->loads == 0)
+		return (CODE_ACCESS_PCPU);
+	if (o->kind == ORIGIN_PLAIN)
+		return (CODE_ACCESS_PLAIN);
+	return (CODE_ACCESS_UNDECIDED);
+}
+
+static void
+say(struct code_evidence *ev, enum code_access access, const char *fmt,
+    const char *a, const char *b)
+{
+
+	ev->access = access;
+	snprintf(ev->why, sizeof(ev->why), fmt, a, b);
+}
+
+/* Evidence from an address operand (displacement field). */
+static void
+examine_disp(const struct code_reader *r, size_t at, const x86_op_mem *mem,
+    struct code_evidence *ev)
+{
+	struct origin o;
+	const char *breg;
+
+	if (mem->base == X86_REG_INVALID &&
+	    (mem->index == X86_REG_INVALID || mem->scale != 1)) {
+		say(ev, CODE_ACCESS_PLAIN, "absolute address%s%s: no base "
+		    "register", mem->index != X86_REG_INVALID ?
+		    " with a scaled index" : "", "");
+		return;
+	}
+	ev->indexed = true;
+	trace_address(r, at, mem, 0, &o);
+	breg = reg_name(r, gpr32(mem->base != X86_REG_INVALID ? mem->base :
+	    mem->index));
+	switch (origin_access(&o)) {
+	case CODE_ACCESS_VNET:
+		say(ev, CODE_ACCESS_VNET, "per-vnet access: base = %s (%s)",
+		    o.why, breg);
+		break;
+	case CODE_ACCESS_PCPU:
+		say(ev, CODE_ACCESS_PCPU, "per-CPU access: base = %s (%s)",
+		    o.why, breg);
+		break;
+	case CODE_ACCESS_PLAIN:
+		say(ev, CODE_ACCESS_PLAIN, "address registers hold %s, not "
+		    "a %%fs-loaded base (%s)", o.why, breg);
+		break;
+	default:
+		say(ev, CODE_ACCESS_UNDECIDED, "cannot tell where the base "
+		    "comes from: %s (%s)", o.why, breg);
+		break;
+	}
+}
+
+/* Evidence for a constant moved into a register: how the register is used. */
+static void
+examine_forward(const struct code_reader *r, size_t at, x86_reg reg,
+    struct code_evidence *ev)
+{
+	const cs_insn *in;
+	const cs_x86 *x;
+	struct origin o;
+	size_t i;
+	uint8_t k;
+
+	for (i = at + 1; i < r->fn.n && i <= at + FORWARD_SCAN; i++) {
+		in = &r->fn.insns[i];
+		x = &in->detail->x86;
+		if ((in->id == X86_INS_ADD || in->id == X86_INS_LEA) &&
+		    x->op_count == 2) {
+			o.kind = ORIGIN_PLAIN;
+			if (in->id == X86_INS_ADD &&
+			    x->operands[0].type == X86_OP_REG &&
+			    x->operands[1].type == X86_OP_REG &&
+			    (gpr32(x->operands[0].reg) == reg ||
+			    gpr32(x->operands[1].reg) == reg))
+				trace_reg(r, i, gpr32(
+				    gpr32(x->operands[0].reg) == reg ?
+				    x->operands[1].reg : x->operands[0].reg),
+				    1, &o);
+			else if (in->id == X86_INS_LEA &&
+			    (gpr32(x->operands[1].mem.base) == reg ||
+			    gpr32(x->operands[1].mem.index) == reg))
+				trace_address(r, i, &x->operands[1].mem, 1,
+				    &o);
+			if (origin_access(&o) == CODE_ACCESS_VNET ||
+			    origin_access(&o) == CODE_ACCESS_PCPU) {
+				say(ev, origin_access(&o), "constant added "
+				    "to a base loaded as %s%s", o.why, "");
+				return;
+			}
+		}
+		for (k = 0; k < x->op_count; k++)
+			if (x->operands[k].type == X86_OP_MEM &&
+			    (gpr32(x->operands[k].mem.base) == reg ||
+			    gpr32(x->operands[k].mem.index) == reg) &&
+			    in->id != X86_INS_LEA) {
+				say(ev, CODE_ACCESS_PLAIN, "used as a plain "
+				    "pointer by %s %s", in->mnemonic,
+				    in->op_str);
+				return;
+			}
+		if (is_call(in) || in->id == X86_INS_PUSH ||
+		    in->id == X86_INS_RET || writes_reg(r, in, reg)) {
+			say(ev, CODE_ACCESS_PLAIN, "used as a plain pointer "
+			    "(%s%s)", in->mnemonic, "");
+			return;
+		}
+	}
+	say(ev, CODE_ACCESS_PLAIN, "a plain pointer in a register%s%s", "",
+	    "");
+}
+
+/* Evidence from an immediate field. */
+static void
+examine_imm(const struct code_reader *r, size_t at, struct code_evidence *ev)
+{
+	const cs_insn *in;
+	const cs_x86 *x;
+	struct origin o;
+
+	in = &r->fn.insns[at];
+	x = &in->detail->x86;
+	switch (in->id) {
+	case X86_INS_PUSH:
+		say(ev, CODE_ACCESS_PLAIN, "pushed as a plain pointer%s%s",
+		    "", "");
+		return;
+	case X86_INS_MOV:
+		if (x->operands[0].type == X86_OP_MEM) {
+			say(ev, CODE_ACCESS_PLAIN, "stored as a plain "
+			    "pointer%s%s", "", "");
+			return;
+		}
+		examine_forward(r, at, gpr32(x->operands[0].reg), ev);
+		return;
+	case X86_INS_ADD:
+	case X86_INS_CMP:
+		if (x->operands[0].type != X86_OP_REG)
+			break;
+		trace_reg(r, at, gpr32(x->operands[0].reg), 0, &o);
+		switch (origin_access(&o)) {
+		case CODE_ACCESS_VNET:
+			say(ev, CODE_ACCESS_VNET, "per-vnet access: %s to a "
+			    "base = %s", in->mnemonic, o.why);
+			return;
+		case CODE_ACCESS_PCPU:
+			say(ev, CODE_ACCESS_PCPU, "per-CPU access: %s to a "
+			    "base = %s", in->mnemonic, o.why);
+			return;
+		case CODE_ACCESS_PLAIN:
+			say(ev, CODE_ACCESS_PLAIN, "%s with %s", in->mnemonic,
+			    o.why);
+			return;
+		default:
+			say(ev, CODE_ACCESS_UNDECIDED, "%s with a register "
+			    "that cannot be traced: %s", in->mnemonic, o.why);
+			return;
+		}
+	default:
+		break;
+	}
+	say(ev, CODE_ACCESS_UNDECIDED, "an immediate operand of %s%s",
+	    in->mnemonic, "");
+}
+
+/* Formats the instruction at index `at' in AT&T syntax. */
+static void
+insn_text(const struct code_reader *r, size_t at, struct code_evidence *ev)
+{
+	const cs_insn *in;
+	cs_insn *att;
+	size_t n;
+
+	in = &r->fn.insns[at];
+	ev->insn_addr = in->address;
+	n = cs_disasm(r->att, in->bytes, in->size, in->address, 1, &att);
+	if (n == 1) {
+		snprintf(ev->insn, sizeof(ev->insn), "%.15s %.63s", att->mnemonic,
+		    att->op_str);
+		cs_free(att, n);
+	} else
+		snprintf(ev->insn, sizeof(ev->insn), "%.15s %.63s", in->mnemonic,
+		    in->op_str);
+}
+
+void
+code_examine(struct code_reader *r, GElf_Addr where, struct code_evidence *ev)
+{
+	const struct section *s;
+	const cs_insn *in;
+	const cs_x86 *x;
+	GElf_Addr off;
+	ssize_t at;
+	uint8_t k;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->access = CODE_ACCESS_UNDECIDED;
+	s = model_section_at(r->m, where);
+	if (!is_code(s))
+		return;
+	ev->in_code = true;
+	if ((at = locate(r, s, where)) < 0) {
+		snprintf(ev->why, sizeof(ev->why), "no instruction could be "
+		    "decoded around it");
+		return;
+	}
+	ev->decoded = true;
+	insn_text(r, (size_t)at, ev);
+	in = &r->fn.insns[at];
+	x = &in->detail->x86;
+	off = where - in->address;
+	if (x->encoding.disp_offset == off && x->encoding.disp_size == 4) {
+		for (k = 0; k < x->op_count; k++)
+			if (x->operands[k].type == X86_OP_MEM) {
+				examine_disp(r, (size_t)at,
+				    &x->operands[k].mem, ev);
+				return;
+			}
+	}
+	if (x->encoding.imm_offset == off && x->encoding.imm_size == 4) {
+		examine_imm(r, (size_t)at, ev);
+		return;
+	}
+	snprintf(ev->why, sizeof(ev->why), "the relocated field is neither "
+	    "an address nor an immediate of the instruction");
+}
