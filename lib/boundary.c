@@ -459,7 +459,8 @@ boundary_classify(struct module *m, struct padko_error *err)
 	code_reader_free(code);
 	if (rc != 0)
 		return (-1);
-	qsort(m->refs, m->nrefs, sizeof(*m->refs), cmp_ref);
+	if (m->nrefs > 0)
+		qsort(m->refs, m->nrefs, sizeof(*m->refs), cmp_ref);
 	for (i = 0; i < m->nrefs; i++) {
 		m->refs[i].report.evidence = m->refs[i].evidence;
 		m->refs[i].report.insn = m->refs[i].insn;

@@ -71,13 +71,15 @@ le32_write(unsigned char *p, uint32_t v)
 
 /*
  * Whether a relocation's in-place value is an absolute link-time address:
- * R_386_RELATIVE, and R_386_32 against no symbol.
+ * R_386_RELATIVE, R_386_IRELATIVE (its resolver), and R_386_32 against no
+ * symbol.
  */
 bool
 reloc_value_is_address(unsigned type, unsigned sym)
 {
 
-	return (type == R_386_RELATIVE || (type == R_386_32 && sym == 0));
+	return (type == R_386_RELATIVE || type == R_386_IRELATIVE ||
+	    (type == R_386_32 && sym == 0));
 }
 
 /* The current contents of a section: rewritten if it was, else as read. */

@@ -86,8 +86,7 @@ enum padko_boundary_meaning {
 /* Where a boundary reference was found. */
 enum padko_ref_site {
 	PADKO_SITE_RELOC,	/* in-place value of a relocation */
-	PADKO_SITE_DYNAMIC,	/* a .dynamic pointer */
-	PADKO_SITE_GOT		/* the GOT's _DYNAMIC word */
+	PADKO_SITE_DYNAMIC	/* a .dynamic pointer */
 };
 
 struct padko_boundary_report {
@@ -113,6 +112,26 @@ struct padko_set_report {
 };
 
 struct padko_module;
+
+/* Which kernel's loader to model. */
+enum padko_kernel {
+	PADKO_KERNEL_CURRENT,	/* FreeBSD 12.1 and later: padding checked */
+	PADKO_KERNEL_LEGACY	/* 12.0 and older: no checks */
+};
+
+/* What the kernel's loader would make of a module (padko_verify_*). */
+struct padko_verify_report {
+	int		accepted;
+	char		message[256];	/* the kernel's message if refused */
+	struct {
+		int		present;	/* __start/__stop exported */
+		uint64_t	start, stop;	/* link-time addresses */
+		uint32_t	last_word;	/* the word at stop - 4 */
+		int		relocated;	/* copied to its own area */
+	}		sets[2];		/* by enum padko_set_kind */
+	size_t		relative_moved;	/* R_386_RELATIVE moved into an area */
+	size_t		relative_at_end; /* R_386_RELATIVE left at a set's end */
+};
 
 /* Reads and checks a module from a file or from memory (copied). */
 int	padko_open(const char *path, struct padko_module **mp,
@@ -177,6 +196,18 @@ int	padko_replace(struct padko_module *m, const char *path,
 int	padko_write_fd(struct padko_module *m, int fd, struct padko_error *err);
 
 void	padko_close(struct padko_module *m);
+
+/*
+ * Loads a module file (or image) in a model of the i386 kernel loader:
+ * program header and .dynamic checks, the sets found through DT_HASH, the
+ * padding checks of current kernels, every relocation applied.  Returns 0
+ * with the verdict in the report, -1 when the file cannot be read at all.
+ */
+int	padko_verify_file(const char *path, enum padko_kernel kernel,
+	    struct padko_verify_report *r, struct padko_error *err);
+int	padko_verify_memory(const char *name, const void *image, size_t size,
+	    enum padko_kernel kernel, struct padko_verify_report *r,
+	    struct padko_error *err);
 
 const char *padko_set_name(enum padko_set_kind kind);
 const char *padko_meaning_name(enum padko_boundary_meaning meaning);

@@ -28,10 +28,10 @@
 
 /*
  * Rewriting every reference to a moved address: the padding word itself,
- * .dynamic pointers, symbol values, relocation offsets, the in-place
- * values of relocations that hold absolute addresses, and the GOT's
- * _DYNAMIC word.  Headers are taken from the plan when the file is
- * written.
+ * .dynamic pointers, symbol values, relocation offsets, and the in-place
+ * values of relocations that hold absolute addresses.  (A GOT's _DYNAMIC
+ * word never needs it: the plan refuses any move relative to a GOT.)
+ * Headers are taken from the plan when the file is written.
  */
 
 #include <stdlib.h>
@@ -189,6 +189,7 @@ reloc_type_known(unsigned type)
 	case R_386_GLOB_DAT:
 	case R_386_JMP_SLOT:
 	case R_386_RELATIVE:
+	case R_386_IRELATIVE:
 		return (true);
 	}
 	return (false);
@@ -236,6 +237,14 @@ rewrite_relocations(struct module *m, struct section *rs,
 	entsize = rs->shdr.sh_type == SHT_REL ? sizeof(*rel) : sizeof(*rela);
 	if (rs->data == NULL)
 		return (0);
+	/*
+	 * Static relocations kept by --emit-relocs for a non-allocated
+	 * section (debug information) hold offsets within it, not addresses.
+	 */
+	if (!(rs->shdr.sh_flags & SHF_ALLOC) && rs->shdr.sh_info > 0 &&
+	    rs->shdr.sh_info < m->nsections &&
+	    !(m->sections[rs->shdr.sh_info].shdr.sh_flags & SHF_ALLOC))
+		return (0);
 	if (section_out(m, rs, err) == NULL)
 		return (-1);
 	rel = (Elf32_Rel *)rs->out;
@@ -275,30 +284,6 @@ rewrite_relocations(struct module *m, struct section *rs,
 	return (0);
 }
 
-/* The first GOT word holds _DYNAMIC's address, with no relocation. */
-static int
-rewrite_got(struct module *m, struct padko_error *err)
-{
-	struct section *s;
-	unsigned char *out;
-	size_t i;
-
-	if (m->dynamic == NULL)
-		return (0);
-	for (i = 0; i < m->nalloc; i++) {
-		s = m->alloc[i];
-		if ((strcmp(s->name, ".got") != 0 &&
-		    strcmp(s->name, ".got.plt") != 0) || s->data == NULL ||
-		    s->shdr.sh_size < 4 ||
-		    le32_read(s->data->d_buf) != m->dynamic->shdr.sh_addr)
-			continue;
-		if ((out = section_out(m, s, err)) == NULL)
-			return (-1);
-		le32_write(out, (uint32_t)m->dynamic->new_addr);
-	}
-	return (0);
-}
-
 int
 rewrite_module(struct module *m, struct padko_error *err)
 {
@@ -307,8 +292,7 @@ rewrite_module(struct module *m, struct padko_error *err)
 
 	if (write_padding(m, err) != 0 || rewrite_dynamic(m, err) != 0 ||
 	    rewrite_symbols(m, m->dynsym, err) != 0 ||
-	    rewrite_symbols(m, m->symtab, err) != 0 ||
-	    rewrite_got(m, err) != 0)
+	    rewrite_symbols(m, m->symtab, err) != 0)
 		return (-1);
 	for (i = 1; i < m->nsections; i++) {
 		s = &m->sections[i];

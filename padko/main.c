@@ -145,8 +145,6 @@ site_text(enum padko_ref_site site)
 		return ("relocation");
 	case PADKO_SITE_DYNAMIC:
 		return ("dynamic");
-	case PADKO_SITE_GOT:
-		return ("GOT");
 	}
 	return ("?");
 }
