@@ -34,11 +34,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "kload.h"
 #include "module.h"
 
 struct padko_module {
@@ -271,4 +273,63 @@ padko_close(struct padko_module *pm)
 		return;
 	model_free(&pm->m);
 	free(pm);
+}
+
+int
+padko_verify_memory(const char *name, const void *image, size_t size,
+    enum padko_kernel kernel, struct padko_verify_report *r,
+    struct padko_error *err)
+{
+	struct kload k;
+	int i, rc;
+
+	memset(r, 0, sizeof(*r));
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return (padko_fail(err, EX_SOFTWARE, "libelf: %s",
+		    elf_errmsg(-1)));
+	memset(&k, 0, sizeof(k));
+	k.kernel = kernel;
+	k.base = KLOAD_DEFAULT_BASE;
+	k.set_dest[PADKO_SET_PCPU] = KLOAD_DEFAULT_PCPU;
+	k.set_dest[PADKO_SET_VNET] = KLOAD_DEFAULT_VNET;
+	k.resolve = kload_resolve_any;
+	rc = kload_run(&k, image, size, name, err);
+	if (rc == 0) {
+		r->accepted = k.accepted;
+		snprintf(r->message, sizeof(r->message), "%s", k.message);
+		for (i = 0; i < PADKO_NSET_KINDS; i++) {
+			r->sets[i].present = k.sets[i].present;
+			r->sets[i].start = k.sets[i].start - k.relocbase;
+			r->sets[i].stop = k.sets[i].stop - k.relocbase;
+			r->sets[i].last_word = k.sets[i].last_word;
+			r->sets[i].relocated = k.sets[i].relocated;
+		}
+		r->relative_moved = k.relative_moved;
+		r->relative_at_end = k.relative_at_end;
+	}
+	kload_free(&k);
+	return (rc);
+}
+
+int
+padko_verify_file(const char *path, enum padko_kernel kernel,
+    struct padko_verify_report *r, struct padko_error *err)
+{
+	unsigned char *image;
+	size_t size;
+	int fd, rc;
+
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return (padko_fail(err, EX_NOINPUT, "%s: %s", path,
+		    strerror(errno)));
+	if (read_whole_fd(fd, &image, &size) != 0) {
+		padko_fail(err, EX_IOERR, "%s: read: %s", path,
+		    strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	close(fd);
+	rc = padko_verify_memory(path, image, size, kernel, r, err);
+	free(image);
+	return (rc);
 }

@@ -1,0 +1,104 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Copyright (c) 2026, The padko developers
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHOR AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHOR OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * The model of the i386 kernel module loader (kload.c).  Besides padko's
+ * own verification it serves the tests that run module code under
+ * emulation: they load a module with it and map what it produced.
+ */
+#ifndef PADKO_KLOAD_H
+#define PADKO_KLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "padko.h"
+
+struct kload_set {
+	int		 present;	/* __start/__stop found */
+	int		 relocated;	/* copied to a per-CPU/per-vnet area */
+	uint32_t	 start, stop;	/* relocated addresses (base applied) */
+	uint32_t	 size;
+	uint32_t	 last_word;	/* the word at stop - 4 */
+	uint32_t	 dest;		/* where the area is (set_dest) */
+	unsigned char	*init;		/* its initial contents, before relocation */
+};
+
+/* Resolves a symbol the module does not define (a kernel function). */
+typedef int (*kload_resolver)(void *arg, const char *name, uint32_t *value);
+
+struct kload {
+	/* Set by the caller. */
+	enum padko_kernel	 kernel;
+	uint32_t		 base;		/* where the image is mapped */
+	uint32_t		 set_dest[PADKO_NSET_KINDS];
+	kload_resolver		 resolve;	/* NULL: undefined is an error */
+	void			*resolve_arg;
+
+	/* Results. */
+	int			 accepted;
+	char			 message[256];	/* why not, as the kernel says */
+	unsigned char		*image;		/* the mapped module */
+	uint64_t		 size;
+	uint32_t		 vaddr;		/* link address of image[0] */
+	uint32_t		 relocbase;	/* base - vaddr */
+	struct kload_set	 sets[PADKO_NSET_KINDS];
+	size_t			 relative_moved;
+	size_t			 relative_at_end;
+
+	/* What .dynamic points to (link addresses). */
+	int			 have_dynamic;
+	uint32_t		 dynamic, dynamic_size;
+	uint32_t		 hash, nbuckets, nchains;
+	uint32_t		 symtab, strtab, strsz;
+	uint32_t		 rel, relsz, rela, relasz, jmprel, pltrelsz;
+	int			 plt_is_rela;
+};
+
+/*
+ * Loads a module image as the kernel would.  Returns -1 only when the
+ * model itself fails (err is set); a module the kernel refuses returns 0
+ * with accepted == 0 and the kernel's message.
+ */
+int	kload_run(struct kload *k, const unsigned char *file, size_t size,
+	    const char *path, struct padko_error *err);
+
+/* Where padko's own verification maps a module and its set areas. */
+#define	KLOAD_DEFAULT_BASE	0x01000000u
+#define	KLOAD_DEFAULT_PCPU	0x02000000u
+#define	KLOAD_DEFAULT_VNET	0x03000000u
+
+/* A resolver that gives every kernel symbol a distinct made-up address. */
+int	kload_resolve_any(void *arg, const char *name, uint32_t *value);
+
+/* Looks a defined, global symbol up through DT_HASH; -1 if not found. */
+int	kload_lookup(const struct kload *k, const char *name, uint32_t *value);
+
+void	kload_free(struct kload *k);
+
+#endif /* !PADKO_KLOAD_H */
