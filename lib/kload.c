@@ -408,23 +408,41 @@ kload_resolve_any(void *arg, const char *name, uint32_t *value)
 	return (0);
 }
 
-/* The value of symbol idx for a relocation: its own, or the kernel's. */
+/*
+ * elf_lookup(): the value of symbol idx for a relocation.  A local symbol
+ * is taken as it is; a global one is looked up (in the module, else in the
+ * kernel) and moved into a per-CPU/per-vnet area if it lies in a set.
+ */
 static int
 symbol_value(struct kload *k, uint32_t idx, uint32_t *value)
 {
 	const unsigned char *sym;
 	const char *name;
+	uint32_t st_value;
 
-	if (idx == 0 || idx >= k->nchains)
+	if (idx >= k->nchains)
 		return (-1);
 	sym = k->image + (k->symtab - k->vaddr) + idx * sizeof(Elf32_Sym);
-	if (sym_shndx(sym) != SHN_UNDEF) {
-		*value = relocaddr(k, k->relocbase + le32_read(sym + 4));
+	st_value = le32_read(sym + 4);
+	if (ELF32_ST_BIND(sym[12]) == STB_LOCAL) {
+		if (sym_shndx(sym) == SHN_UNDEF || st_value == 0)
+			return (-1);
+		*value = k->relocbase + st_value;
 		return (0);
 	}
-	if ((name = sym_name(k, idx)) == NULL || k->resolve == NULL)
+	if (sym_shndx(sym) != SHN_UNDEF) {
+		*value = relocaddr(k, k->relocbase + st_value);
+		return (0);
+	}
+	if ((name = sym_name(k, idx)) == NULL || name[0] == '\0')
 		return (-1);
-	return (k->resolve(k->resolve_arg, name, value));
+	if (k->resolve != NULL && k->resolve(k->resolve_arg, name, value) == 0)
+		return (0);
+	if (ELF32_ST_BIND(sym[12]) == STB_WEAK) {
+		*value = 0;
+		return (0);
+	}
+	return (-1);
 }
 
 /* Applies one relocation; counts R_386_RELATIVE moved or left at an end. */
@@ -451,7 +469,7 @@ apply(struct kload *k, uint32_t offset, uint32_t info, uint32_t addend,
 		moved = relocaddr(k, value);
 		if (moved != value)
 			k->relative_moved++;
-		for (i = 0; i < PADKO_NSET_KINDS; i++)
+		for (i = 0; moved == value && i < PADKO_NSET_KINDS; i++)
 			if (k->sets[i].relocated && value == k->sets[i].stop)
 				k->relative_at_end++;
 		value = moved;

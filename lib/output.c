@@ -186,13 +186,15 @@ read_whole_fd(int fd, unsigned char **bufp, size_t *sizep)
 }
 
 /*
- * Checks what was written: it reads back as a module, and every set that
- * was to be padded now ends in the padding word.
+ * Checks what was written: it reads back as a module, every set that was
+ * to be padded ends in the padding word, and the model of a current
+ * kernel's loader accepts it.  A failure here is padko's own bug.
  */
 static int
 check_written(struct module *m, int fd, const char *tmp,
     struct padko_error *err)
 {
+	struct padko_verify_report vr;
 	struct module w;
 	const struct section *s;
 	int k, rc;
@@ -217,7 +219,15 @@ check_written(struct module *m, int fd, const char *tmp,
 			    "not end in the padding word", m->path,
 			    padko_set_name((enum padko_set_kind)k));
 	}
-	if (rc != 0 && err->code == EX_DATAERR)
+	/* Only a module an old kernel loads can be expected to load now. */
+	if (rc == 0 && padko_verify_memory(m->path, m->image, m->size,
+	    PADKO_KERNEL_LEGACY, &vr, err) == 0 && vr.accepted &&
+	    padko_verify_memory(m->path, w.image, w.size,
+	    PADKO_KERNEL_CURRENT, &vr, err) == 0 && !vr.accepted)
+		rc = padko_fail(err, EX_SOFTWARE, "%s: internal error: the "
+		    "kernel would refuse the padded module: %s", m->path,
+		    vr.message);
+	if (rc != 0 && err->code != EX_OSERR && err->code != EX_IOERR)
 		err->code = EX_SOFTWARE;
 	model_free(&w);
 	return (rc);

@@ -49,6 +49,7 @@ static const char usage_text[] =
 "       padko [-v] [--strict] [--assume-end OFF] [--assume-next OFF]\n"
 "             -i module.ko\n"
 "       padko analyze module.ko ...\n"
+"       padko verify [--kernel current|legacy] module.ko ...\n"
 "       padko -h | -V\n"
 "\n"
 "Pads the set_pcpu and set_vnet linker sets of a linked FreeBSD i386\n"
@@ -83,6 +84,15 @@ static const char usage_text[] =
 "look like one past the end of the object before the set (a lint for\n"
 "module authors).\n"
 "\n"
+"padko verify loads each module in a model of the i386 kernel loader\n"
+"(current: FreeBSD 12.1 and later, with the padding checks; legacy: older\n"
+"kernels) and prints whether it would be accepted, with the kernel's\n"
+"message if not, each set's range and padding word, and how many\n"
+"R_386_RELATIVE references the loader moves into the per-CPU/per-vnet\n"
+"areas or leaves at a set's end.  It exits 0 when every module is\n"
+"accepted and 1 when one is refused.  padko checks its own output the\n"
+"same way before renaming it into place.\n"
+"\n"
 "A reference whose value is exactly a set's old end is ambiguous: one\n"
 "past the set's last object (END), __stop_set_X (STOP), or the first\n"
 "object of what follows (NEXT).  padko reads the instruction that holds\n"
@@ -99,6 +109,7 @@ static const char usage_text[] =
 "error, 71 system error, 73 output cannot be created, 74 I/O error.\n";
 
 enum {
+	OPT_KERNEL = 'k',
 	OPT_STRICT = 256,
 	OPT_ASSUME_END,
 	OPT_ASSUME_NEXT
@@ -110,6 +121,7 @@ static const struct option long_options[] = {
 	{ "verbose",	no_argument,		NULL,	'v' },
 	{ "explain",	no_argument,		NULL,	'v' },
 	{ "strict",	no_argument,		NULL,	OPT_STRICT },
+	{ "kernel",	required_argument,	NULL,	OPT_KERNEL },
 	{ "assume-end",	required_argument,	NULL,	OPT_ASSUME_END },
 	{ "assume-next", required_argument,	NULL,	OPT_ASSUME_NEXT },
 	{ "help",	no_argument,		NULL,	'h' },
@@ -156,6 +168,8 @@ struct run_options {
 	int		 verbose;
 	int		 strict;
 	int		 analyze;
+	int		 verify;
+	enum padko_kernel kernel;
 	struct {
 		uint64_t			where;
 		enum padko_boundary_meaning	meaning;
@@ -288,6 +302,49 @@ analyze_one(const char *in, const struct run_options *o)
 	return (0);
 }
 
+/* Prints the kernel model's verdict on one module; returns 0, 1 or EX_*. */
+static int
+verify_one(const char *in, const struct run_options *o)
+{
+	struct padko_verify_report r;
+	struct padko_error err;
+	const char *gen;
+	int k;
+
+	memset(&err, 0, sizeof(err));
+	if (padko_verify_file(in, o->kernel, &r, &err) != 0)
+		return (fail(&err));
+	gen = o->kernel == PADKO_KERNEL_CURRENT ? "current" : "legacy";
+	if (!r.accepted)
+		printf("%s: refused by %s kernels: %s\n", in, gen, r.message);
+	else
+		printf("%s: accepted by %s kernels\n", in, gen);
+	for (k = 0; k < PADKO_NSET_KINDS; k++) {
+		if (!r.sets[k].present) {
+			printf("%s:   %s: absent\n", in,
+			    padko_set_name((enum padko_set_kind)k));
+			continue;
+		}
+		printf("%s:   %s [%#" PRIx64 ", %#" PRIx64 "): ", in,
+		    padko_set_name((enum padko_set_kind)k), r.sets[k].start,
+		    r.sets[k].stop);
+		if (r.sets[k].stop - r.sets[k].start >= 4)
+			printf("last word %#010x%s", r.sets[k].last_word,
+			    r.sets[k].last_word == PADKO_PAD_WORD ?
+			    " (padding)" : " (no padding)");
+		else
+			printf("%s", r.sets[k].stop == r.sets[k].start ?
+			    "empty" : "shorter than the padding");
+		printf("%s\n", r.sets[k].relocated ? ", copied to its own "
+		    "area" : "");
+	}
+	if (r.accepted)
+		printf("%s:   R_386_RELATIVE: %zu moved into per-CPU/per-vnet "
+		    "areas, %zu left at a set's end\n", in, r.relative_moved,
+		    r.relative_at_end);
+	return (r.accepted ? 0 : 1);
+}
+
 /* Pads one module; returns a sysexits code. */
 static int
 pad_one(const char *in, const struct run_options *o)
@@ -360,12 +417,17 @@ main(int argc, char **argv)
 	int c, i, rc, worst;
 
 	memset(&o, 0, sizeof(o));
+	o.kernel = PADKO_KERNEL_CURRENT;
 	if (argc > 1 && strcmp(argv[1], "analyze") == 0) {
 		o.analyze = 1;
 		argv++;
 		argc--;
+	} else if (argc > 1 && strcmp(argv[1], "verify") == 0) {
+		o.verify = 1;
+		argv++;
+		argc--;
 	}
-	while ((c = getopt_long(argc, argv, "o:ivhV", long_options,
+	while ((c = getopt_long(argc, argv, "o:ivhVk:", long_options,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -379,6 +441,22 @@ main(int argc, char **argv)
 			break;
 		case OPT_STRICT:
 			o.strict = 1;
+			break;
+		case OPT_KERNEL:
+			if (!o.verify) {
+				fprintf(stderr, "padko: --kernel goes with "
+				    "verify\n");
+				return (EX_USAGE);
+			}
+			if (strcmp(optarg, "current") == 0)
+				o.kernel = PADKO_KERNEL_CURRENT;
+			else if (strcmp(optarg, "legacy") == 0)
+				o.kernel = PADKO_KERNEL_LEGACY;
+			else {
+				fprintf(stderr, "padko: --kernel: %s: not "
+				    "current or legacy\n", optarg);
+				return (EX_USAGE);
+			}
 			break;
 		case OPT_ASSUME_END:
 		case OPT_ASSUME_NEXT:
@@ -399,16 +477,19 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (o.analyze) {
+	if (o.analyze || o.verify) {
 		if (argc < 1 || o.out != NULL || o.in_place) {
-			fprintf(stderr, "padko: analyze takes modules and no "
-			    "-o or -i\n");
+			fprintf(stderr, "padko: %s takes modules and no -o or "
+			    "-i\n", o.analyze ? "analyze" : "verify");
 			return (EX_USAGE);
 		}
 		worst = 0;
-		for (i = 0; i < argc; i++)
-			if ((rc = analyze_one(argv[i], &o)) > worst)
+		for (i = 0; i < argc; i++) {
+			rc = o.analyze ? analyze_one(argv[i], &o) :
+			    verify_one(argv[i], &o);
+			if (rc > worst)
 				worst = rc;
+		}
 		return (worst);
 	}
 	if (argc != 1 || (o.out == NULL) == !o.in_place) {
