@@ -37,8 +37,14 @@ demo() {
 	in=tests/fixtures/built/vnet_bss.gnu.ko
 	out=build/demo-padded.ko
 	echo
+	echo "== what a FreeBSD 12.1+ kernel says of the vendor module"
+	./build/padko verify "$in" || true
+	echo
 	echo "== padko -v $in -o $out"
 	./build/padko -v "$in" -o "$out"
+	echo
+	echo "== and of the padded one"
+	./build/padko verify "$out"
 	echo
 	echo "== sections around the set, before and after"
 	for f in "$in" "$out"; do

@@ -72,7 +72,7 @@ struct set_section {
 struct boundary_ref {
 	struct padko_boundary_report	 report;
 	uint64_t			 key;	/* site address, for lookup */
-	char				 evidence[320];
+	char				 evidence[400];
 	char				 insn[80];
 };
 
@@ -98,7 +98,7 @@ struct code_evidence {
 	enum code_access	access;
 	GElf_Addr		insn_addr;
 	char			insn[80];
-	char			why[160];
+	char			why[256];
 };
 
 struct code_reader;
