@@ -430,8 +430,13 @@ trace_load(const struct code_reader *r, size_t at, const x86_op_mem *mem,
 		    (uintmax_t)mem->disp);
 		return;
 	}
+	/*
+	 * A pointer loaded from memory is no evidence either way: a vnet
+	 * list walk (VNET_FOREACH) or dpcpu_off[cpu] loads a per-vnet or
+	 * per-CPU base that way, without %fs.
+	 */
 	if (mem->base == X86_REG_INVALID && mem->index == X86_REG_INVALID) {
-		set_origin(o, ORIGIN_PLAIN, "a global variable");
+		set_origin(o, ORIGIN_UNKNOWN, "loaded from a global variable");
 		return;
 	}
 	if ((mem->base == X86_REG_ESP || mem->base == X86_REG_EBP) &&
@@ -440,7 +445,7 @@ trace_load(const struct code_reader *r, size_t at, const x86_op_mem *mem,
 		return;
 	}
 	if (mem->base == X86_REG_INVALID) {
-		set_origin(o, ORIGIN_PLAIN, "a table of plain values");
+		set_origin(o, ORIGIN_UNKNOWN, "loaded from a table");
 		return;
 	}
 	trace_reg(r, at, gpr32(mem->base), depth + 1, o);
@@ -449,8 +454,9 @@ trace_load(const struct code_reader *r, size_t at, const x86_op_mem *mem,
 		len = strlen(o->why);
 		snprintf(o->why + len, sizeof(o->why) - len, " -> [%+jd]",
 		    (intmax_t)mem->disp);
-	} else if (o->kind == ORIGIN_PLAIN)
-		set_origin(o, ORIGIN_PLAIN, "loaded through a plain pointer");
+	} else
+		set_origin(o, ORIGIN_UNKNOWN, "loaded through a pointer not "
+		    "based on %fs");
 }
 
 /* The origin of an address formed by a memory operand (lea, or access). */

@@ -36,7 +36,10 @@
 #   b. readelf -a and readelf --dyn-syms read out.ko without a complaint;
 #   c. padko is idempotent: out.ko padded again is byte-identical to out.ko,
 #      and PADDED (already padded) comes back byte-identical;
-#   d. PLAIN and PADDED are left unchanged.
+#   d. PLAIN and PADDED are left unchanged;
+#   e. where PLAIN has a truth file (F.L.truth, see tests/fixtures/build.sh),
+#      every reference at a set's old end is decided as the linker did
+#      (tests/check_decisions.sh).
 #
 # Every step runs even after an earlier one failed (when it can), each
 # failure is reported on its own, and the exit status is 1 if any failed.
@@ -132,6 +135,15 @@ if [ "$(cksum <"$plain")" != "$sum_plain" ]; then
 fi
 if [ "$(cksum <"$padded")" != "$sum_padded" ]; then
 	fail d "$padded was modified"
+fi
+
+# e. Each reference at a set's old end decided as the linker decided it.
+truth=${plain%.ko}.truth
+if [ -f "$truth" ]; then
+	if ! sh "$(dirname "$0")/check_decisions.sh" "$padko" "$plain" \
+	    "$truth" >"$work/log" 2>&1; then
+		fail e "decisions differ from $truth:"
+	fi
 fi
 
 if [ $failed -ne 0 ]; then
