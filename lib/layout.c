@@ -404,13 +404,15 @@ check_plan(const struct module *m, struct padko_error *err)
 	got_shift = got != NULL ? section_shift(got) : 0;
 	for (i = 0; i < m->nalloc; i++) {
 		s = m->alloc[i];
-		if (section_shift(s) != got_shift)
-			return (padko_fail(err, EX_DATAERR,
-			    "%s: the module has a GOT (%s) and section %s "
-			    "would move relative to it: position-independent "
-			    "code reaches data GOT-relatively, without "
-			    "relocations to fix", m->path,
-			    got != NULL ? got->name : "DT_PLTGOT", s->name));
+		if (section_shift(s) == got_shift)
+			continue;
+		return (padko_fail(err, EX_DATAERR, "%s: the module has a GOT "
+		    "(%s), and the padding would move %s relative to %s: "
+		    "position-independent code reaches data GOT-relatively, "
+		    "without relocations to fix", m->path,
+		    got != NULL ? got->name : "DT_PLTGOT",
+		    got_shift != 0 ? "the GOT" : s->name,
+		    got_shift != 0 ? s->name : "it"));
 	}
 	return (0);
 }

@@ -82,6 +82,33 @@ reloc_value_is_address(unsigned type, unsigned sym)
 	    (type == R_386_32 && sym == 0));
 }
 
+/* Whether a .dynamic entry's value is an address. */
+bool
+dynamic_tag_is_pointer(int64_t tag)
+{
+
+	switch (tag) {
+	case DT_PLTGOT:
+	case DT_HASH:
+	case DT_STRTAB:
+	case DT_SYMTAB:
+	case DT_RELA:
+	case DT_INIT:
+	case DT_FINI:
+	case DT_REL:
+	case DT_JMPREL:
+	case DT_INIT_ARRAY:
+	case DT_FINI_ARRAY:
+	case DT_PREINIT_ARRAY:
+	case DT_GNU_HASH:
+	case DT_VERSYM:
+	case DT_VERDEF:
+	case DT_VERNEED:
+		return (true);
+	}
+	return (false);
+}
+
 /* The current contents of a section: rewritten if it was, else as read. */
 const unsigned char *
 model_bytes(const struct section *s)
@@ -92,6 +119,10 @@ model_bytes(const struct section *s)
 	return (s->data != NULL ? s->data->d_buf : NULL);
 }
 
+/*
+ * Checks the ELF header: an i386 ET_DYN or ET_EXEC module to pad, or an
+ * ET_REL module (the amd64 format, 32- or 64-bit) that needs no padding.
+ */
 static int
 read_header(struct module *m, struct padko_error *err)
 {
@@ -99,13 +130,16 @@ read_header(struct module *m, struct padko_error *err)
 	if (elf_kind(m->elf) != ELF_K_ELF)
 		return (padko_fail(err, EX_DATAERR, "%s: not an ELF file",
 		    m->path));
+	if (gelf_getehdr(m->elf, &m->ehdr) == NULL)
+		return (padko_fail(err, EX_DATAERR, "%s: bad ELF header: %s",
+		    m->path, elf_errmsg(-1)));
+	if (m->ehdr.e_type == ET_REL && (m->ehdr.e_machine == EM_X86_64 ||
+	    m->ehdr.e_machine == EM_386))
+		return (0);
 	if (gelf_getclass(m->elf) != ELFCLASS32)
 		return (padko_fail(err, EX_DATAERR,
 		    "%s: not a 32-bit ELF file: padko handles i386 modules",
 		    m->path));
-	if (gelf_getehdr(m->elf, &m->ehdr) == NULL)
-		return (padko_fail(err, EX_DATAERR, "%s: bad ELF header: %s",
-		    m->path, elf_errmsg(-1)));
 	if (m->ehdr.e_ident[EI_DATA] != ELFDATA2LSB)
 		return (padko_fail(err, EX_DATAERR,
 		    "%s: not little-endian: padko handles i386 modules",
@@ -114,8 +148,7 @@ read_header(struct module *m, struct padko_error *err)
 		return (padko_fail(err, EX_DATAERR,
 		    "%s: not an i386 module (e_machine %u)", m->path,
 		    m->ehdr.e_machine));
-	if (m->ehdr.e_type != ET_DYN && m->ehdr.e_type != ET_EXEC &&
-	    m->ehdr.e_type != ET_REL)
+	if (m->ehdr.e_type != ET_DYN && m->ehdr.e_type != ET_EXEC)
 		return (padko_fail(err, EX_DATAERR,
 		    "%s: not a kernel module (e_type %u)", m->path,
 		    m->ehdr.e_type));
@@ -134,15 +167,16 @@ cmp_by_addr(const void *a, const void *b)
 	return (sa->index < sb->index ? -1 : sa->index > sb->index);
 }
 
+/* Reads the section headers and names; contents come after validation. */
 static int
-read_sections(struct module *m, struct padko_error *err)
+read_section_headers(struct module *m, struct padko_error *err)
 {
 	struct section *s;
 	Elf_Scn *scn;
-	size_t i, shstrndx;
+	size_t i;
 
 	if (elf_getshdrnum(m->elf, &m->nsections) != 0 ||
-	    elf_getshdrstrndx(m->elf, &shstrndx) != 0)
+	    elf_getshdrstrndx(m->elf, &m->shstrndx) != 0)
 		return (padko_fail(err, EX_DATAERR,
 		    "%s: bad section header table: %s", m->path,
 		    elf_errmsg(-1)));
@@ -159,33 +193,48 @@ read_sections(struct module *m, struct padko_error *err)
 		s->index = i;
 		s->segment = -1;
 		s->set = -1;
+		s->name = "";
 		if ((scn = elf_getscn(m->elf, i)) == NULL ||
 		    gelf_getshdr(scn, &s->shdr) == NULL)
 			return (padko_fail(err, EX_DATAERR,
 			    "%s: section %zu: bad header: %s", m->path, i,
 			    elf_errmsg(-1)));
-		if (i == 0) {
-			s->name = "";
-			continue;
-		}
-		s->name = elf_strptr(m->elf, shstrndx, s->shdr.sh_name);
+	}
+	return (0);
+}
+
+/* Names the sections, once the name table is known to be sound. */
+static int
+read_section_names(struct module *m, struct padko_error *err)
+{
+	struct section *s;
+	size_t i;
+
+	for (i = 1; i < m->nsections; i++) {
+		s = &m->sections[i];
+		s->name = elf_strptr(m->elf, m->shstrndx, s->shdr.sh_name);
 		if (s->name == NULL)
 			return (padko_fail(err, EX_DATAERR,
 			    "%s: section %zu: name offset %#jx outside the "
 			    "section name table", m->path, i,
 			    (uintmax_t)s->shdr.sh_name));
+	}
+	return (0);
+}
+
+/* Reads section contents and indexes the sections the stages need. */
+static int
+read_section_data(struct module *m, struct padko_error *err)
+{
+	struct section *s;
+	size_t i;
+
+	for (i = 1; i < m->nsections; i++) {
+		s = &m->sections[i];
 		if (s->shdr.sh_type != SHT_NOBITS && s->shdr.sh_size > 0) {
-			if (s->shdr.sh_offset > m->size ||
-			    s->shdr.sh_size > m->size - s->shdr.sh_offset)
-				return (padko_fail(err, EX_DATAERR,
-				    "%s: section %s: offset %#jx size %#jx "
-				    "beyond the end of the file (%#zx)",
-				    m->path, s->name,
-				    (uintmax_t)s->shdr.sh_offset,
-				    (uintmax_t)s->shdr.sh_size, m->size));
-			s->data = elf_getdata(scn, NULL);
+			s->data = elf_getdata(elf_getscn(m->elf, i), NULL);
 			if (s->data == NULL || s->data->d_size !=
-			    s->shdr.sh_size)
+			    s->shdr.sh_size || s->data->d_buf == NULL)
 				return (padko_fail(err, EX_DATAERR,
 				    "%s: section %s: unreadable contents: %s",
 				    m->path, s->name, elf_errmsg(-1)));
@@ -208,35 +257,7 @@ read_sections(struct module *m, struct padko_error *err)
 	return (0);
 }
 
-/* Checks that allocated sections do not overlap in memory. */
-static int
-check_alloc_overlap(struct module *m, struct padko_error *err)
-{
-	const struct section *a, *b;
-	size_t i;
-
-	for (i = 0; i < m->nalloc; i++) {
-		a = m->alloc[i];
-		if (a->shdr.sh_addr + a->shdr.sh_size < a->shdr.sh_addr ||
-		    a->shdr.sh_addr + a->shdr.sh_size > UINT32_MAX)
-			return (padko_fail(err, EX_DATAERR,
-			    "%s: section %s: address %#jx size %#jx beyond "
-			    "the 32-bit address space", m->path, a->name,
-			    (uintmax_t)a->shdr.sh_addr,
-			    (uintmax_t)a->shdr.sh_size));
-		if (i == 0)
-			continue;
-		b = m->alloc[i - 1];
-		if ((a->shdr.sh_flags & SHF_TLS) || (b->shdr.sh_flags & SHF_TLS))
-			continue;
-		if (b->shdr.sh_addr + b->shdr.sh_size > a->shdr.sh_addr)
-			return (padko_fail(err, EX_DATAERR,
-			    "%s: sections %s and %s overlap in memory",
-			    m->path, b->name, a->name));
-	}
-	return (0);
-}
-
+/* Reads the program headers; each allocated section gets its PT_LOAD. */
 static int
 read_phdrs(struct module *m, struct padko_error *err)
 {
@@ -261,20 +282,6 @@ read_phdrs(struct module *m, struct padko_error *err)
 			return (padko_fail(err, EX_DATAERR,
 			    "%s: program header %zu: %s", m->path, i,
 			    elf_errmsg(-1)));
-		p = &m->phdrs[i];
-		if (p->p_type == PT_LOAD && p->p_filesz > p->p_memsz)
-			return (padko_fail(err, EX_DATAERR,
-			    "%s: program header %zu: p_filesz %#jx larger "
-			    "than p_memsz %#jx", m->path, i,
-			    (uintmax_t)p->p_filesz, (uintmax_t)p->p_memsz));
-		if (p->p_type == PT_LOAD && p->p_align > 1 &&
-		    (p->p_align & (p->p_align - 1)) == 0 &&
-		    (p->p_vaddr - p->p_offset) % p->p_align != 0)
-			return (padko_fail(err, EX_DATAERR,
-			    "%s: program header %zu: p_vaddr %#jx and "
-			    "p_offset %#jx disagree modulo p_align %#jx",
-			    m->path, i, (uintmax_t)p->p_vaddr,
-			    (uintmax_t)p->p_offset, (uintmax_t)p->p_align));
 	}
 	/* Each allocated section belongs to the PT_LOAD that contains it. */
 	for (j = 0; j < m->nalloc; j++) {
@@ -367,41 +374,6 @@ find_sets(struct module *m, struct padko_error *err)
 	return (0);
 }
 
-/* Checks symbol and relocation tables enough for the rewriter to trust. */
-static int
-check_tables(struct module *m, struct padko_error *err)
-{
-	const struct section *s;
-	size_t i;
-
-	for (i = 1; i < m->nsections; i++) {
-		s = &m->sections[i];
-		switch (s->shdr.sh_type) {
-		case SHT_SYMTAB:
-		case SHT_DYNSYM:
-			if (s->shdr.sh_entsize != sizeof(Elf32_Sym))
-				return (padko_fail(err, EX_DATAERR,
-				    "%s: section %s: sh_entsize %ju is not "
-				    "that of a symbol", m->path, s->name,
-				    (uintmax_t)s->shdr.sh_entsize));
-			/* FALLTHROUGH */
-		case SHT_REL:
-		case SHT_RELA:
-			if (s->shdr.sh_link >= m->nsections)
-				return (padko_fail(err, EX_DATAERR,
-				    "%s: section %s: sh_link %ju out of range",
-				    m->path, s->name,
-				    (uintmax_t)s->shdr.sh_link));
-			break;
-		case SHT_SYMTAB_SHNDX:
-			return (padko_fail(err, EX_DATAERR,
-			    "%s: section %s: extended section indexes are "
-			    "not supported", m->path, s->name));
-		}
-	}
-	return (0);
-}
-
 int
 model_read(struct module *m, struct padko_error *err)
 {
@@ -414,9 +386,16 @@ model_read(struct module *m, struct padko_error *err)
 		return (-1);
 	if (m->ehdr.e_type == ET_REL)
 		return (0);
-	if (read_sections(m, err) != 0 || check_tables(m, err) != 0 ||
-	    check_alloc_overlap(m, err) != 0 || read_phdrs(m, err) != 0 ||
-	    find_sets(m, err) != 0)
+	if (validate_file_header(m, err) != 0 ||
+	    read_section_headers(m, err) != 0 ||
+	    validate_section_headers(m, err) != 0 ||
+	    read_section_names(m, err) != 0 ||
+	    read_section_data(m, err) != 0 ||
+	    read_phdrs(m, err) != 0 ||
+	    validate_layout(m, err) != 0 ||
+	    validate_tables(m, err) != 0 ||
+	    find_sets(m, err) != 0 ||
+	    validate_sets(m, err) != 0)
 		return (-1);
 	return (0);
 }

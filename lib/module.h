@@ -112,6 +112,7 @@ struct module {
 
 	struct section	*sections;	/* indexed by section number */
 	size_t		 nsections;
+	size_t		 shstrndx;
 	struct section	**alloc;	/* SHF_ALLOC sections by address */
 	size_t		 nalloc;
 	GElf_Phdr	*phdrs;
@@ -150,8 +151,17 @@ struct section *model_section_ending_at(const struct module *m,
 	    GElf_Addr addr);
 const unsigned char *model_bytes(const struct section *s);
 bool	reloc_value_is_address(unsigned type, unsigned sym);
+bool	dynamic_tag_is_pointer(int64_t tag);
 uint32_t	le32_read(const unsigned char *p);
 void		le32_write(unsigned char *p, uint32_t v);
+
+/* validate.c */
+int	validate_file_header(const struct module *m, struct padko_error *err);
+int	validate_section_headers(const struct module *m,
+	    struct padko_error *err);
+int	validate_layout(const struct module *m, struct padko_error *err);
+int	validate_tables(const struct module *m, struct padko_error *err);
+int	validate_sets(const struct module *m, struct padko_error *err);
 
 /* layout.c */
 int	layout_plan(struct module *m, struct padko_error *err);

@@ -75,33 +75,6 @@ write_padding(struct module *m, struct padko_error *err)
 	return (0);
 }
 
-/* Whether a .dynamic entry's value is an address. */
-static bool
-dynamic_tag_is_pointer(Elf32_Sword tag)
-{
-
-	switch (tag) {
-	case DT_PLTGOT:
-	case DT_HASH:
-	case DT_STRTAB:
-	case DT_SYMTAB:
-	case DT_RELA:
-	case DT_INIT:
-	case DT_FINI:
-	case DT_REL:
-	case DT_JMPREL:
-	case DT_INIT_ARRAY:
-	case DT_FINI_ARRAY:
-	case DT_PREINIT_ARRAY:
-	case DT_GNU_HASH:
-	case DT_VERSYM:
-	case DT_VERDEF:
-	case DT_VERNEED:
-		return (true);
-	}
-	return (false);
-}
-
 static int
 rewrite_dynamic(struct module *m, struct padko_error *err)
 {

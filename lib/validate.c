@@ -1,0 +1,589 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Copyright (c) 2026, The padko developers
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHOR AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHOR OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * Validation of everything the later stages rely on: every offset, size,
+ * count, index and link of the ELF header, section and program headers,
+ * symbol, relocation and dynamic tables is checked against the file and
+ * against each other before anything is planned.  Each failure names the
+ * file, the structure and the value, and is EX_DATAERR.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "module.h"
+
+static bool
+is_pow2_or_zero(uint64_t v)
+{
+
+	return ((v & (v - 1)) == 0);
+}
+
+/* Whether [off, off + len) lies within a file of the given size. */
+static bool
+in_file(uint64_t off, uint64_t len, size_t size)
+{
+
+	return (off <= size && len <= size - off);
+}
+
+int
+validate_file_header(const struct module *m, struct padko_error *err)
+{
+	const GElf_Ehdr *eh = &m->ehdr;
+
+	if (eh->e_version != EV_CURRENT)
+		return (padko_fail(err, EX_DATAERR, "%s: ELF header: e_version "
+		    "%u is not EV_CURRENT", m->path, eh->e_version));
+	if (eh->e_ehsize != sizeof(Elf32_Ehdr))
+		return (padko_fail(err, EX_DATAERR, "%s: ELF header: e_ehsize "
+		    "%u is not %zu", m->path, eh->e_ehsize,
+		    sizeof(Elf32_Ehdr)));
+	if (eh->e_phnum == PN_XNUM)
+		return (padko_fail(err, EX_DATAERR, "%s: ELF header: extended "
+		    "program header numbering (e_phnum PN_XNUM) is not "
+		    "supported", m->path));
+	if (eh->e_phnum == 0)
+		return (padko_fail(err, EX_DATAERR, "%s: ELF header: no program "
+		    "headers (e_phnum 0): not a linked module", m->path));
+	if (eh->e_phentsize != sizeof(Elf32_Phdr))
+		return (padko_fail(err, EX_DATAERR, "%s: ELF header: "
+		    "e_phentsize %u is not %zu", m->path, eh->e_phentsize,
+		    sizeof(Elf32_Phdr)));
+	if (!in_file(eh->e_phoff, (uint64_t)eh->e_phnum * eh->e_phentsize,
+	    m->size))
+		return (padko_fail(err, EX_DATAERR, "%s: ELF header: program "
+		    "header table at e_phoff %#jx (%u entries) beyond the end "
+		    "of the file (%#zx)", m->path, (uintmax_t)eh->e_phoff,
+		    eh->e_phnum, m->size));
+	if (eh->e_shoff == 0)
+		return (padko_fail(err, EX_DATAERR, "%s: ELF header: no section "
+		    "header table (e_shoff 0)", m->path));
+	if (eh->e_shnum == 0 || eh->e_shstrndx == SHN_XINDEX)
+		return (padko_fail(err, EX_DATAERR, "%s: ELF header: extended "
+		    "section numbering (e_shnum %u, e_shstrndx %#x) is not "
+		    "supported", m->path, eh->e_shnum, eh->e_shstrndx));
+	if (eh->e_shentsize != sizeof(Elf32_Shdr))
+		return (padko_fail(err, EX_DATAERR, "%s: ELF header: "
+		    "e_shentsize %u is not %zu", m->path, eh->e_shentsize,
+		    sizeof(Elf32_Shdr)));
+	if (!in_file(eh->e_shoff, (uint64_t)eh->e_shnum * eh->e_shentsize,
+	    m->size))
+		return (padko_fail(err, EX_DATAERR, "%s: ELF header: section "
+		    "header table at e_shoff %#jx (%u entries) beyond the end "
+		    "of the file (%#zx)", m->path, (uintmax_t)eh->e_shoff,
+		    eh->e_shnum, m->size));
+	if (eh->e_shstrndx == SHN_UNDEF || eh->e_shstrndx >= eh->e_shnum)
+		return (padko_fail(err, EX_DATAERR, "%s: ELF header: "
+		    "e_shstrndx %u out of range (%u sections)", m->path,
+		    eh->e_shstrndx, eh->e_shnum));
+	return (0);
+}
+
+/* The entry size a table section must have, or 0 for other types. */
+static uint64_t
+table_entsize(uint32_t type)
+{
+
+	switch (type) {
+	case SHT_SYMTAB:
+	case SHT_DYNSYM:
+		return (sizeof(Elf32_Sym));
+	case SHT_REL:
+		return (sizeof(Elf32_Rel));
+	case SHT_RELA:
+		return (sizeof(Elf32_Rela));
+	case SHT_DYNAMIC:
+		return (sizeof(Elf32_Dyn));
+	case SHT_HASH:
+		return (4);
+	}
+	return (0);
+}
+
+/* Checks that sh_link of a table names a section of the expected type. */
+static int
+check_link(const struct module *m, const struct section *s, uint32_t want1,
+    uint32_t want2, struct padko_error *err)
+{
+	uint32_t type;
+
+	if (s->shdr.sh_link == 0 || s->shdr.sh_link >= m->nsections)
+		return (padko_fail(err, EX_DATAERR, "%s: section %zu: sh_link "
+		    "%u out of range (%zu sections)", m->path, s->index,
+		    s->shdr.sh_link, m->nsections));
+	type = m->sections[s->shdr.sh_link].shdr.sh_type;
+	if (type != want1 && type != want2)
+		return (padko_fail(err, EX_DATAERR, "%s: section %zu: sh_link "
+		    "%u names a section of type %u, not the table it needs",
+		    m->path, s->index, s->shdr.sh_link, type));
+	return (0);
+}
+
+/* A range of the file that something occupies, for the overlap check. */
+struct file_range {
+	uint64_t	 off, end;
+	size_t		 index;		/* section number, or 0 for a table */
+	const char	*what;
+};
+
+static int
+cmp_range(const void *a, const void *b)
+{
+	const struct file_range *ra = a, *rb = b;
+
+	if (ra->off != rb->off)
+		return (ra->off < rb->off ? -1 : 1);
+	return (ra->end < rb->end ? -1 : ra->end > rb->end);
+}
+
+/* Checks that no two things of the file share bytes. */
+static int
+check_file_overlaps(const struct module *m, struct padko_error *err)
+{
+	struct file_range *r;
+	const struct section *s;
+	size_t i, n;
+	int rc;
+
+	if ((r = calloc(m->nsections + 3, sizeof(*r))) == NULL)
+		return (padko_fail(err, EX_OSERR, "%s: out of memory",
+		    m->path));
+	n = 0;
+	r[n++] = (struct file_range){ 0, sizeof(Elf32_Ehdr), 0,
+	    "the ELF header" };
+	r[n++] = (struct file_range){ m->ehdr.e_phoff, m->ehdr.e_phoff +
+	    (uint64_t)m->ehdr.e_phnum * sizeof(Elf32_Phdr), 0,
+	    "the program header table" };
+	r[n++] = (struct file_range){ m->ehdr.e_shoff, m->ehdr.e_shoff +
+	    (uint64_t)m->ehdr.e_shnum * sizeof(Elf32_Shdr), 0,
+	    "the section header table" };
+	for (i = 1; i < m->nsections; i++) {
+		s = &m->sections[i];
+		if (s->shdr.sh_type == SHT_NOBITS || s->shdr.sh_size == 0)
+			continue;
+		r[n++] = (struct file_range){ s->shdr.sh_offset,
+		    s->shdr.sh_offset + s->shdr.sh_size, i, NULL };
+	}
+	qsort(r, n, sizeof(*r), cmp_range);
+	rc = 0;
+	for (i = 1; i < n && rc == 0; i++) {
+		if (r[i].off >= r[i - 1].end)
+			continue;
+		if (r[i - 1].what == NULL && r[i].what == NULL)
+			rc = padko_fail(err, EX_DATAERR, "%s: sections %zu and "
+			    "%zu overlap in the file (at %#jx)", m->path,
+			    r[i - 1].index, r[i].index, (uintmax_t)r[i].off);
+		else
+			rc = padko_fail(err, EX_DATAERR, "%s: %s%zu overlaps "
+			    "%s in the file (at %#jx)", m->path,
+			    r[i].what != NULL ? r[i].what : "section ",
+			    r[i].what != NULL ? (size_t)0 : r[i].index,
+			    r[i - 1].what != NULL ? r[i - 1].what :
+			    "a section", (uintmax_t)r[i].off);
+	}
+	free(r);
+	return (rc);
+}
+
+int
+validate_section_headers(const struct module *m, struct padko_error *err)
+{
+	const struct section *s;
+	uint64_t entsize;
+	size_t i;
+
+	s = &m->sections[m->shstrndx];
+	if (s->shdr.sh_type != SHT_STRTAB || s->shdr.sh_size == 0)
+		return (padko_fail(err, EX_DATAERR, "%s: section name table "
+		    "(section %zu) is not a non-empty SHT_STRTAB", m->path,
+		    m->shstrndx));
+	for (i = 1; i < m->nsections; i++) {
+		s = &m->sections[i];
+		if (!is_pow2_or_zero(s->shdr.sh_addralign))
+			return (padko_fail(err, EX_DATAERR, "%s: section %zu: "
+			    "sh_addralign %#jx is not a power of two", m->path,
+			    i, (uintmax_t)s->shdr.sh_addralign));
+		if (s->shdr.sh_type != SHT_NOBITS &&
+		    !in_file(s->shdr.sh_offset, s->shdr.sh_size, m->size))
+			return (padko_fail(err, EX_DATAERR, "%s: section %zu: "
+			    "offset %#jx size %#jx beyond the end of the file "
+			    "(%#zx)", m->path, i, (uintmax_t)s->shdr.sh_offset,
+			    (uintmax_t)s->shdr.sh_size, m->size));
+		if ((s->shdr.sh_flags & SHF_ALLOC) &&
+		    s->shdr.sh_addr + s->shdr.sh_size > UINT32_MAX)
+			return (padko_fail(err, EX_DATAERR, "%s: section %zu: "
+			    "address %#jx size %#jx beyond the 32-bit address "
+			    "space", m->path, i, (uintmax_t)s->shdr.sh_addr,
+			    (uintmax_t)s->shdr.sh_size));
+		if ((s->shdr.sh_flags & SHF_ALLOC) &&
+		    s->shdr.sh_addralign > 1 &&
+		    s->shdr.sh_addr % s->shdr.sh_addralign != 0)
+			return (padko_fail(err, EX_DATAERR, "%s: section %zu: "
+			    "address %#jx is not aligned to its sh_addralign "
+			    "%#jx", m->path, i, (uintmax_t)s->shdr.sh_addr,
+			    (uintmax_t)s->shdr.sh_addralign));
+		entsize = table_entsize(s->shdr.sh_type);
+		if (entsize != 0 && (s->shdr.sh_entsize != entsize ||
+		    s->shdr.sh_size % entsize != 0))
+			return (padko_fail(err, EX_DATAERR, "%s: section %zu: "
+			    "sh_entsize %ju / sh_size %#jx do not fit entries "
+			    "of %ju bytes", m->path, i,
+			    (uintmax_t)s->shdr.sh_entsize,
+			    (uintmax_t)s->shdr.sh_size, (uintmax_t)entsize));
+		switch (s->shdr.sh_type) {
+		case SHT_SYMTAB:
+		case SHT_DYNSYM:
+			if (check_link(m, s, SHT_STRTAB, SHT_STRTAB, err) != 0)
+				return (-1);
+			if (s->shdr.sh_info > s->shdr.sh_size /
+			    sizeof(Elf32_Sym))
+				return (padko_fail(err, EX_DATAERR, "%s: section "
+				    "%zu: sh_info %u beyond its %ju symbols",
+				    m->path, i, s->shdr.sh_info,
+				    (uintmax_t)(s->shdr.sh_size /
+				    sizeof(Elf32_Sym))));
+			break;
+		case SHT_DYNAMIC:
+			if (check_link(m, s, SHT_STRTAB, SHT_STRTAB, err) != 0)
+				return (-1);
+			break;
+		case SHT_HASH:
+			if (check_link(m, s, SHT_DYNSYM, SHT_SYMTAB, err) != 0)
+				return (-1);
+			break;
+		case SHT_REL:
+		case SHT_RELA:
+			if (s->shdr.sh_size > 0 && check_link(m, s, SHT_DYNSYM,
+			    SHT_SYMTAB, err) != 0)
+				return (-1);
+			if (s->shdr.sh_info >= m->nsections)
+				return (padko_fail(err, EX_DATAERR, "%s: section "
+				    "%zu: sh_info %u out of range (%zu "
+				    "sections)", m->path, i, s->shdr.sh_info,
+				    m->nsections));
+			break;
+		case SHT_SYMTAB_SHNDX:
+			return (padko_fail(err, EX_DATAERR, "%s: section %zu: "
+			    "extended section indexes (SHT_SYMTAB_SHNDX) are "
+			    "not supported", m->path, i));
+		}
+	}
+	return (check_file_overlaps(m, err));
+}
+
+/* Checks the program headers, and how sections sit in the segments. */
+int
+validate_layout(const struct module *m, struct padko_error *err)
+{
+	const GElf_Phdr *p, *prev;
+	const struct section *a, *b, *s;
+	size_t i;
+
+	prev = NULL;
+	for (i = 0; i < m->nphdrs; i++) {
+		p = &m->phdrs[i];
+		if (p->p_type != PT_LOAD)
+			continue;
+		if (p->p_filesz > p->p_memsz)
+			return (padko_fail(err, EX_DATAERR, "%s: program header "
+			    "%zu: p_filesz %#jx larger than p_memsz %#jx",
+			    m->path, i, (uintmax_t)p->p_filesz,
+			    (uintmax_t)p->p_memsz));
+		if (!in_file(p->p_offset, p->p_filesz, m->size))
+			return (padko_fail(err, EX_DATAERR, "%s: program header "
+			    "%zu: p_offset %#jx p_filesz %#jx beyond the end "
+			    "of the file (%#zx)", m->path, i,
+			    (uintmax_t)p->p_offset, (uintmax_t)p->p_filesz,
+			    m->size));
+		if (p->p_vaddr + p->p_memsz > UINT32_MAX)
+			return (padko_fail(err, EX_DATAERR, "%s: program header "
+			    "%zu: p_vaddr %#jx p_memsz %#jx beyond the 32-bit "
+			    "address space", m->path, i,
+			    (uintmax_t)p->p_vaddr, (uintmax_t)p->p_memsz));
+		if (!is_pow2_or_zero(p->p_align) || (p->p_align > 1 &&
+		    (p->p_vaddr - p->p_offset) % p->p_align != 0))
+			return (padko_fail(err, EX_DATAERR, "%s: program header "
+			    "%zu: p_vaddr %#jx and p_offset %#jx disagree "
+			    "modulo p_align %#jx", m->path, i,
+			    (uintmax_t)p->p_vaddr, (uintmax_t)p->p_offset,
+			    (uintmax_t)p->p_align));
+		if (prev != NULL && p->p_vaddr < prev->p_vaddr + prev->p_memsz)
+			return (padko_fail(err, EX_DATAERR, "%s: program header "
+			    "%zu: PT_LOAD at %#jx overlaps or precedes the "
+			    "one before it", m->path, i,
+			    (uintmax_t)p->p_vaddr));
+		prev = p;
+	}
+	for (i = 0; i < m->nalloc; i++) {
+		a = m->alloc[i];
+		if (a->shdr.sh_flags & SHF_TLS)
+			continue;
+		if (i > 0 && !((b = m->alloc[i - 1])->shdr.sh_flags & SHF_TLS) &&
+		    b->shdr.sh_addr + b->shdr.sh_size > a->shdr.sh_addr)
+			return (padko_fail(err, EX_DATAERR, "%s: sections %s and "
+			    "%s overlap in memory", m->path, b->name, a->name));
+		if (a->shdr.sh_size == 0)
+			continue;
+		if (a->segment < 0)
+			return (padko_fail(err, EX_DATAERR, "%s: section %s "
+			    "(%#jx, size %#jx) is in no PT_LOAD segment",
+			    m->path, a->name, (uintmax_t)a->shdr.sh_addr,
+			    (uintmax_t)a->shdr.sh_size));
+		p = &m->phdrs[a->segment];
+		if (a->shdr.sh_type != SHT_NOBITS &&
+		    (a->shdr.sh_offset - p->p_offset !=
+		    a->shdr.sh_addr - p->p_vaddr ||
+		    a->shdr.sh_addr + a->shdr.sh_size >
+		    p->p_vaddr + p->p_filesz))
+			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+			    "file offset %#jx disagrees with its PT_LOAD "
+			    "(p_offset %#jx, p_vaddr %#jx, p_filesz %#jx)",
+			    m->path, a->name, (uintmax_t)a->shdr.sh_offset,
+			    (uintmax_t)p->p_offset, (uintmax_t)p->p_vaddr,
+			    (uintmax_t)p->p_filesz));
+	}
+	for (i = 0; i < m->nphdrs; i++) {
+		p = &m->phdrs[i];
+		if (p->p_type == PT_DYNAMIC && (m->dynamic == NULL ||
+		    p->p_vaddr != m->dynamic->shdr.sh_addr))
+			return (padko_fail(err, EX_DATAERR, "%s: PT_DYNAMIC at "
+			    "%#jx is not the .dynamic section", m->path,
+			    (uintmax_t)p->p_vaddr));
+	}
+	s = m->dynamic;
+	if (m->ehdr.e_type == ET_DYN && s == NULL)
+		return (padko_fail(err, EX_DATAERR, "%s: no SHT_DYNAMIC section",
+		    m->path));
+	return (0);
+}
+
+/* Checks a symbol table's names and section indexes. */
+static int
+check_symbols(const struct module *m, const struct section *s,
+    struct padko_error *err)
+{
+	const Elf32_Sym *sym;
+	uint64_t strsz;
+	size_t i, n;
+
+	if (s->data == NULL)
+		return (0);
+	sym = s->data->d_buf;
+	n = s->data->d_size / sizeof(*sym);
+	strsz = m->sections[s->shdr.sh_link].shdr.sh_size;
+	for (i = 0; i < n; i++) {
+		if (sym[i].st_name >= strsz && sym[i].st_name != 0)
+			return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: name "
+			    "offset %#x outside its string table (%#jx bytes)",
+			    m->path, s->name, i, sym[i].st_name,
+			    (uintmax_t)strsz));
+		if (sym[i].st_shndx == SHN_XINDEX)
+			return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: "
+			    "extended section index is not supported",
+			    m->path, s->name, i));
+		if (sym[i].st_shndx < SHN_LORESERVE &&
+		    sym[i].st_shndx >= m->nsections)
+			return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: "
+			    "section index %u out of range (%zu sections)",
+			    m->path, s->name, i, sym[i].st_shndx,
+			    m->nsections));
+	}
+	return (0);
+}
+
+/* The PT_LOAD that holds [addr, addr + len) in memory, or NULL. */
+static const GElf_Phdr *
+segment_holding(const struct module *m, uint64_t addr, uint64_t len)
+{
+	const GElf_Phdr *p;
+	size_t i;
+
+	for (i = 0; i < m->nphdrs; i++) {
+		p = &m->phdrs[i];
+		if (p->p_type == PT_LOAD && addr >= p->p_vaddr &&
+		    addr + len <= p->p_vaddr + p->p_memsz)
+			return (p);
+	}
+	return (NULL);
+}
+
+/* Checks a relocation table's symbol indexes and offsets. */
+static int
+check_relocations(const struct module *m, const struct section *s,
+    struct padko_error *err)
+{
+	const struct section *symsec, *target;
+	const Elf32_Rel *rel;
+	const Elf32_Rela *rela;
+	uint64_t nsyms, offset;
+	size_t i, n;
+	uint32_t info;
+	bool dynamic;
+
+	if (s->data == NULL)
+		return (0);
+	symsec = &m->sections[s->shdr.sh_link];
+	nsyms = symsec->shdr.sh_size / sizeof(Elf32_Sym);
+	rel = s->data->d_buf;
+	rela = s->data->d_buf;
+	n = s->data->d_size / (s->shdr.sh_type == SHT_REL ? sizeof(*rel) :
+	    sizeof(*rela));
+	dynamic = (s->shdr.sh_flags & SHF_ALLOC) != 0;
+	target = s->shdr.sh_info != 0 ? &m->sections[s->shdr.sh_info] : NULL;
+	for (i = 0; i < n; i++) {
+		offset = s->shdr.sh_type == SHT_REL ? rel[i].r_offset :
+		    rela[i].r_offset;
+		info = s->shdr.sh_type == SHT_REL ? rel[i].r_info :
+		    rela[i].r_info;
+		if (ELF32_R_SYM(info) >= nsyms)
+			return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: symbol "
+			    "index %u beyond %s (%ju symbols)", m->path,
+			    s->name, i, ELF32_R_SYM(info), symsec->name,
+			    (uintmax_t)nsyms));
+		if (dynamic || (target != NULL &&
+		    (target->shdr.sh_flags & SHF_ALLOC))) {
+			if (segment_holding(m, offset, 4) == NULL)
+				return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: "
+				    "r_offset %#jx outside every segment",
+				    m->path, s->name, i, (uintmax_t)offset));
+		} else if (target != NULL && offset + 4 > target->shdr.sh_size &&
+		    ELF32_R_TYPE(info) != R_386_NONE)
+			return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: r_offset "
+			    "%#jx outside section %s", m->path, s->name, i,
+			    (uintmax_t)offset, target->name));
+	}
+	return (0);
+}
+
+/* Checks .dynamic: terminated by DT_NULL, its pointers inside segments. */
+static int
+check_dynamic(const struct module *m, struct padko_error *err)
+{
+	const Elf32_Dyn *dyn;
+	size_t i, n;
+
+	if (m->dynamic == NULL)
+		return (0);
+	if (m->dynamic->data == NULL)
+		return (padko_fail(err, EX_DATAERR, "%s: .dynamic is empty",
+		    m->path));
+	dyn = m->dynamic->data->d_buf;
+	n = m->dynamic->data->d_size / sizeof(*dyn);
+	for (i = 0; i < n && dyn[i].d_tag != DT_NULL; i++)
+		if (dynamic_tag_is_pointer(dyn[i].d_tag) &&
+		    dyn[i].d_un.d_ptr != 0 &&
+		    segment_holding(m, dyn[i].d_un.d_ptr, 1) == NULL)
+			return (padko_fail(err, EX_DATAERR, "%s: .dynamic[%zu]: "
+			    "tag %#x points to %#x, outside every segment",
+			    m->path, i, (unsigned)dyn[i].d_tag,
+			    dyn[i].d_un.d_ptr));
+	if (i == n)
+		return (padko_fail(err, EX_DATAERR, "%s: .dynamic has no DT_NULL "
+		    "terminator", m->path));
+	return (0);
+}
+
+int
+validate_tables(const struct module *m, struct padko_error *err)
+{
+	const struct section *s;
+	size_t i;
+
+	for (i = 1; i < m->nsections; i++) {
+		s = &m->sections[i];
+		switch (s->shdr.sh_type) {
+		case SHT_SYMTAB:
+		case SHT_DYNSYM:
+			if (check_symbols(m, s, err) != 0)
+				return (-1);
+			break;
+		case SHT_REL:
+		case SHT_RELA:
+			if (s->shdr.sh_size > 0 &&
+			    check_relocations(m, s, err) != 0)
+				return (-1);
+			break;
+		}
+	}
+	return (check_dynamic(m, err));
+}
+
+/* Checks that __start/__stop of each set agree with its section. */
+static int
+check_set_symbols(const struct module *m, const struct section *symsec,
+    struct padko_error *err)
+{
+	const struct section *set;
+	const Elf32_Sym *sym;
+	const char *name, *setname;
+	uint64_t want;
+	size_t i, n;
+
+	if (symsec == NULL || symsec->data == NULL)
+		return (0);
+	sym = symsec->data->d_buf;
+	n = symsec->data->d_size / sizeof(*sym);
+	for (i = 1; i < n; i++) {
+		if (sym[i].st_shndx == SHN_UNDEF)
+			continue;
+		name = elf_strptr(m->elf, symsec->shdr.sh_link, sym[i].st_name);
+		if (name == NULL || (strncmp(name, "__start_set_", 12) != 0 &&
+		    strncmp(name, "__stop_set_", 11) != 0))
+			continue;
+		setname = strchr(name + 2, '_') + 1;
+		set = NULL;
+		if (strcmp(setname, "set_vnet") == 0)
+			set = m->sets[PADKO_SET_VNET].sec;
+		else if (strcmp(setname, "set_pcpu") == 0)
+			set = m->sets[PADKO_SET_PCPU].sec;
+		if (set == NULL)
+			continue;
+		want = set->shdr.sh_addr + (strncmp(name, "__stop_", 7) == 0 ?
+		    set->shdr.sh_size : 0);
+		if (sym[i].st_value != want)
+			return (padko_fail(err, EX_DATAERR, "%s: %s: %s is %#x, "
+			    "not %#jx as section %s says", m->path,
+			    symsec->name, name, sym[i].st_value,
+			    (uintmax_t)want, set->name));
+	}
+	return (0);
+}
+
+int
+validate_sets(const struct module *m, struct padko_error *err)
+{
+
+	if (check_set_symbols(m, m->dynsym, err) != 0 ||
+	    check_set_symbols(m, m->symtab, err) != 0)
+		return (-1);
+	return (0);
+}
