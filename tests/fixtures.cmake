@@ -7,6 +7,10 @@
 #   fixture/F.L               padko on tests/fixtures/built/F.L.ko must give
 #                             what the linker gave in F.L.padded.ko
 #                             (tests/check_fixture.sh);
+#   boundary/undecided        the undecided-* pairs, whose END sites no
+#                             evidence decides: padko's warning, --strict,
+#                             --assume-end/--assume-next against their truth
+#                             files (tests/check_undecided.sh);
 #   elfcmp/detects-difference elfcmp must tell a plain module from its
 #                             padded reference (exit status exactly 1);
 #   elfcmp/self-equal         and find a file equal to itself (exit 0);
@@ -26,6 +30,8 @@ endif()
 
 # Pairs: every F.L.padded.ko with its plain F.L.ko.  Inputs that padko must
 # refuse or leave alone (refuse-*, amd64-*, not-*) have no padded partner.
+# The undecided-* pairs are padded as the linker did only with the right
+# --assume-end options: they are checked by boundary/undecided instead.
 file(GLOB padko_fixture_padded CONFIGURE_DEPENDS
     "${padko_fixture_dir}/*.padded.ko")
 list(SORT padko_fixture_padded)
@@ -33,7 +39,7 @@ set(padko_first_plain "")
 set(padko_first_padded "")
 foreach(padded IN LISTS padko_fixture_padded)
 	get_filename_component(name "${padded}" NAME)
-	if(name MATCHES "^(refuse|amd64|not)-")
+	if(name MATCHES "^(refuse|amd64|not|undecided)-")
 		continue()
 	endif()
 	string(REGEX REPLACE "\\.padded\\.ko$" "" base "${name}")
@@ -72,6 +78,11 @@ fi
 	add_test(NAME elfcmp/self-equal
 	    COMMAND elfcmp "${padko_first_padded}" "${padko_first_padded}")
 endif()
+
+add_test(NAME boundary/undecided
+    COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/check_undecided.sh"
+	"$<TARGET_FILE:padko>" "$<TARGET_FILE:elfcmp>"
+	"${padko_fixture_dir}" "${padko_fixture_work}/undecided")
 
 find_program(PADKO_CLANG clang)
 find_program(PADKO_LD_LLD ld.lld)
