@@ -37,7 +37,8 @@
 # not-*) are not for this check and are skipped.  The undecided-* pairs,
 # which padko pads as the linker did only with --assume-end, are checked
 # by SRC_DIR/tests/check_undecided.sh on the fresh build instead (one more
-# line, counted as one check).
+# line, counted as one check).  SRC_DIR/tests/check_verify.sh then checks
+# "padko verify" on every fresh pair (one more line and check).
 #
 # Prints one line per pair, then "N passed, M failed"; the exit status is
 # non-zero if the build or any pair failed, or if no pair was built.
@@ -106,6 +107,19 @@ if [ $st -eq 0 ]; then
 else
 	echo "FAIL undecided-* (check_undecided.sh status $st)"
 	sed 's/^/    /' "$work/undecided.log"
+	failed=$((failed + 1))
+fi
+
+# The kernel loader model on the fresh pairs: padko verify.
+st=0
+sh "$src/tests/check_verify.sh" "$padko" "$built" >"$work/verify.log" 2>&1 ||
+    st=$?
+if [ $st -eq 0 ]; then
+	echo "ok verify ($(tail -n 1 "$work/verify.log"))"
+	passed=$((passed + 1))
+else
+	echo "FAIL verify (check_verify.sh status $st)"
+	grep -v '^ok ' "$work/verify.log" | sed 's/^/    /'
 	failed=$((failed + 1))
 fi
 

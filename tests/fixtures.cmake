@@ -14,9 +14,15 @@
 #   elfcmp/detects-difference elfcmp must tell a plain module from its
 #                             padded reference (exit status exactly 1);
 #   elfcmp/self-equal         and find a file equal to itself (exit 0);
+#   verify/fixtures           padko verify (the model of the kernel loader)
+#                             accepts every padded reference and padko's
+#                             own output, and refuses under current kernels
+#                             the plain modules that they refuse
+#                             (tests/check_verify.sh);
 #   fixtures/fresh            rebuild every fixture with the installed
-#                             toolchain and check all pairs
-#                             (tests/check_fresh.sh), when clang, ld.lld and
+#                             toolchain and check all pairs, and padko
+#                             verify on them (tests/check_fresh.sh,
+#                             tests/check_verify.sh), when clang, ld.lld and
 #                             i686-kfreebsd-gnu-ld are all available.
 
 set(padko_fixture_dir "${CMAKE_CURRENT_SOURCE_DIR}/fixtures/built")
@@ -77,6 +83,9 @@ fi
 		"${padko_first_plain}")
 	add_test(NAME elfcmp/self-equal
 	    COMMAND elfcmp "${padko_first_padded}" "${padko_first_padded}")
+	add_test(NAME verify/fixtures
+	    COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/check_verify.sh"
+		"$<TARGET_FILE:padko>" "${padko_fixture_dir}")
 endif()
 
 add_test(NAME boundary/undecided
