@@ -62,7 +62,26 @@ struct origin {
 	enum origin_kind	kind;
 	int64_t			fs_disp;
 	int			loads;
+	int64_t			load_disp[2];	/* of the first two loads */
 	char			why[112];
+};
+
+/*
+ * The base shapes this module's own code uses for accesses strictly
+ * inside its sets: per-vnet chains %fs:0 -> [+a] -> [+b] and per-CPU
+ * offsets %fs:c.  Field offsets differ between FreeBSD versions, so a
+ * boundary site counts as per-vnet/per-CPU only with a shape the module
+ * is seen to use (or, for per-vnet, with no such evidence at all, the
+ * offset of vnet_data_base in any FreeBSD's struct vnet).
+ */
+#define	MAX_SHAPES	8
+#define	CALIBRATION_SITES 4096
+
+struct base_shapes {
+	int64_t		vnet[MAX_SHAPES][2];
+	size_t		nvnet;
+	int64_t		pcpu[MAX_SHAPES];
+	size_t		npcpu;
 };
 
 /* One decoded function, kept while sites in it are examined. */
@@ -80,6 +99,7 @@ struct code_reader {
 	GElf_Addr		*starts;	/* candidate function starts */
 	size_t			 nstarts;
 	struct decoded_fn	 fn;
+	struct base_shapes	 shapes;
 };
 
 static int
@@ -116,6 +136,8 @@ add_symbol_starts(struct code_reader *r, const struct section *symsec)
 		    is_code(&m->sections[sym[i].st_shndx]))
 			r->starts[r->nstarts++] = sym[i].st_value;
 }
+
+static void calibrate(struct code_reader *r);
 
 struct code_reader *
 code_reader_new(const struct module *m, struct padko_error *err)
@@ -154,6 +176,7 @@ code_reader_new(const struct module *m, struct padko_error *err)
 	}
 	cs_option(r->cs, CS_OPT_DETAIL, CS_OPT_ON);
 	cs_option(r->att, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
+	calibrate(r);
 	return (r);
 }
 
@@ -450,6 +473,8 @@ trace_load(const struct code_reader *r, size_t at, const x86_op_mem *mem,
 	}
 	trace_reg(r, at, gpr32(mem->base), depth + 1, o);
 	if (o->kind == ORIGIN_FS) {
+		if (o->loads < 2)
+			o->load_disp[o->loads] = mem->disp;
 		o->loads++;
 		len = strlen(o->why);
 		snprintf(o->why + len, sizeof(o->why) - len, " -> [%+jd]",
@@ -570,17 +595,57 @@ trace_reg(const struct code_reader *r, size_t at, x86_reg reg, int depth,
 	o->kind = ORIGIN_UNKNOWN;
 }
 
-/* Classifies a traced origin as a per-vnet base, a per-CPU base, or not. */
-static enum code_access
-origin_access(const struct origin *o)
+/* Whether a chain's shape is one this module uses inside its sets. */
+static bool
+known_vnet(const struct code_reader *r, const struct origin *o)
 {
+	size_t i;
 
-	if (o->kind == ORIGIN_FS && o->fs_disp == 0 && o->loads == 2)
-		return (CODE_ACCESS_VNET);
-	if (o->kind == ORIGIN_FS && o->fs_disp != 0 && o->loads == 0)
-		return (CODE_ACCESS_PCPU);
+	if (r->shapes.nvnet == 0)
+		return (o->load_disp[1] == 0x18 || o->load_disp[1] == 0x1c);
+	for (i = 0; i < r->shapes.nvnet; i++)
+		if (r->shapes.vnet[i][0] == o->load_disp[0] &&
+		    r->shapes.vnet[i][1] == o->load_disp[1])
+			return (true);
+	return (false);
+}
+
+static bool
+known_pcpu(const struct code_reader *r, const struct origin *o)
+{
+	size_t i;
+
+	if (r->m->pcpu_dynamic != 0 && o->fs_disp == r->m->pcpu_dynamic)
+		return (true);
+	for (i = 0; i < r->shapes.npcpu; i++)
+		if (r->shapes.pcpu[i] == o->fs_disp)
+			return (true);
+	return (false);
+}
+
+/*
+ * Classifies a traced origin: a per-vnet base, a per-CPU base, a plain
+ * value, or undecided; an %fs-rooted chain of another shape is undecided
+ * (say points the evidence text at the reason).
+ */
+static enum code_access
+origin_access(const struct code_reader *r, struct origin *o)
+{
+	size_t len;
+
 	if (o->kind == ORIGIN_PLAIN)
 		return (CODE_ACCESS_PLAIN);
+	if (o->kind != ORIGIN_FS)
+		return (CODE_ACCESS_UNDECIDED);
+	if (o->fs_disp == 0 && o->loads == 2 && known_vnet(r, o))
+		return (CODE_ACCESS_VNET);
+	if (o->fs_disp != 0 && o->loads == 0 && known_pcpu(r, o))
+		return (CODE_ACCESS_PCPU);
+	len = strlen(o->why);
+	snprintf(o->why + len, sizeof(o->why) - len, o->fs_disp != 0 &&
+	    o->loads == 0 ? ": not confirmed as PCPU_GET(dynamic) by an access "
+	    "inside set_pcpu (see --pcpu-dynamic)" : ": not the shape of "
+	    "this module's per-vnet accesses");
 	return (CODE_ACCESS_UNDECIDED);
 }
 
@@ -612,7 +677,7 @@ examine_disp(const struct code_reader *r, size_t at, const x86_op_mem *mem,
 	trace_address(r, at, mem, 0, &o);
 	breg = reg_name(r, gpr32(mem->base != X86_REG_INVALID ? mem->base :
 	    mem->index));
-	switch (origin_access(&o)) {
+	switch (origin_access(r, &o)) {
 	case CODE_ACCESS_VNET:
 		say(ev, CODE_ACCESS_VNET, "per-vnet access: base = %s (%s)",
 		    o.why, breg);
@@ -632,63 +697,152 @@ examine_disp(const struct code_reader *r, size_t at, const x86_op_mem *mem,
 	}
 }
 
-/* Evidence for a constant moved into a register: how the register is used. */
+/* The registers a constant can be followed through, as bits of a mask. */
+static const x86_reg trackable[] = {
+	X86_REG_EAX, X86_REG_EBX, X86_REG_ECX, X86_REG_EDX,
+	X86_REG_ESI, X86_REG_EDI, X86_REG_EBP
+};
+
+static unsigned
+reg_bit(x86_reg reg)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(trackable) / sizeof(trackable[0]); i++)
+		if (trackable[i] == reg)
+			return (1u << i);
+	return (0);
+}
+
+/* Whether a register operand (any width) is one of the tracked ones. */
+static bool
+tracked_reg(unsigned tracked, unsigned reg)
+{
+
+	return ((tracked & reg_bit(gpr32(reg))) != 0);
+}
+
+/* Whether an access to a per-vnet/per-CPU base was found; fills ev. */
+static bool
+base_added(const struct code_reader *r, size_t at, x86_reg other,
+    struct code_evidence *ev)
+{
+	struct origin o;
+	enum code_access a;
+
+	trace_reg(r, at, other, 1, &o);
+	a = origin_access(r, &o);
+	if (a != CODE_ACCESS_VNET && a != CODE_ACCESS_PCPU)
+		return (false);
+	say(ev, a, "constant added to a %s base = %s", a == CODE_ACCESS_VNET ?
+	    "per-vnet" : "per-CPU", o.why);
+	return (true);
+}
+
+/*
+ * Evidence for a constant moved into a register: follows the register
+ * (and its copies) forward until it is added to a per-vnet/per-CPU base
+ * (an access), used as a plain pointer (dereferenced, stored, pushed,
+ * returned), or lost (overwritten, clobbered by a call): then undecided.
+ */
 static void
 examine_forward(const struct code_reader *r, size_t at, x86_reg reg,
     struct code_evidence *ev)
 {
 	const cs_insn *in;
 	const cs_x86 *x;
-	struct origin o;
+	const cs_x86_op *op0, *op1;
+	unsigned tracked;
 	size_t i;
 	uint8_t k;
 
+	tracked = reg_bit(reg);
 	for (i = at + 1; i < r->fn.n && i <= at + FORWARD_SCAN; i++) {
 		in = &r->fn.insns[i];
 		x = &in->detail->x86;
-		if ((in->id == X86_INS_ADD || in->id == X86_INS_LEA) &&
-		    x->op_count == 2) {
-			o.kind = ORIGIN_PLAIN;
-			if (in->id == X86_INS_ADD &&
-			    x->operands[0].type == X86_OP_REG &&
-			    x->operands[1].type == X86_OP_REG &&
-			    (gpr32(x->operands[0].reg) == reg ||
-			    gpr32(x->operands[1].reg) == reg))
-				trace_reg(r, i, gpr32(
-				    gpr32(x->operands[0].reg) == reg ?
-				    x->operands[1].reg : x->operands[0].reg),
-				    1, &o);
-			else if (in->id == X86_INS_LEA &&
-			    (gpr32(x->operands[1].mem.base) == reg ||
-			    gpr32(x->operands[1].mem.index) == reg))
-				trace_address(r, i, &x->operands[1].mem, 1,
-				    &o);
-			if (origin_access(&o) == CODE_ACCESS_VNET ||
-			    origin_access(&o) == CODE_ACCESS_PCPU) {
-				say(ev, origin_access(&o), "constant added "
-				    "to a base loaded as %s%s", o.why, "");
+		op0 = &x->operands[0];
+		op1 = &x->operands[1];
+		if (in->id == X86_INS_ADD && x->op_count == 2 &&
+		    op0->type == X86_OP_REG && op1->type == X86_OP_REG) {
+			if (tracked_reg(tracked, op0->reg) &&
+			    base_added(r, i, gpr32(op1->reg), ev))
 				return;
+			if (tracked_reg(tracked, op1->reg)) {
+				if (base_added(r, i, gpr32(op0->reg), ev))
+					return;
+				tracked |= reg_bit(gpr32(op0->reg));
 			}
+			continue;
+		}
+		if (in->id == X86_INS_LEA && x->op_count == 2 &&
+		    (tracked_reg(tracked, op1->mem.base) ||
+		    tracked_reg(tracked, op1->mem.index))) {
+			if ((op1->mem.index != X86_REG_INVALID &&
+			    !tracked_reg(tracked, op1->mem.index) &&
+			    base_added(r, i, gpr32(op1->mem.index), ev)) ||
+			    (op1->mem.base != X86_REG_INVALID &&
+			    !tracked_reg(tracked, op1->mem.base) &&
+			    base_added(r, i, gpr32(op1->mem.base), ev)))
+				return;
+			tracked |= reg_bit(gpr32(op0->reg));
+			continue;
+		}
+		if (in->id == X86_INS_MOV && x->op_count == 2 &&
+		    op0->type == X86_OP_REG && op1->type == X86_OP_REG &&
+		    tracked_reg(tracked, op1->reg)) {
+			tracked |= reg_bit(gpr32(op0->reg));
+			continue;
 		}
 		for (k = 0; k < x->op_count; k++)
 			if (x->operands[k].type == X86_OP_MEM &&
-			    (gpr32(x->operands[k].mem.base) == reg ||
-			    gpr32(x->operands[k].mem.index) == reg) &&
-			    in->id != X86_INS_LEA) {
-				say(ev, CODE_ACCESS_PLAIN, "used as a plain "
-				    "pointer by %s %s", in->mnemonic,
+			    (tracked_reg(tracked, x->operands[k].mem.base) ||
+			    tracked_reg(tracked, x->operands[k].mem.index))) {
+				say(ev, CODE_ACCESS_PLAIN, "dereferenced as a "
+				    "plain pointer by %s %s", in->mnemonic,
 				    in->op_str);
 				return;
 			}
-		if (is_call(in) || in->id == X86_INS_PUSH ||
-		    in->id == X86_INS_RET || writes_reg(r, in, reg)) {
-			say(ev, CODE_ACCESS_PLAIN, "used as a plain pointer "
-			    "(%s%s)", in->mnemonic, "");
+		if ((in->id == X86_INS_PUSH && op0->type == X86_OP_REG &&
+		    tracked_reg(tracked, op0->reg)) ||
+		    (in->id == X86_INS_MOV && x->op_count == 2 &&
+		    op0->type == X86_OP_MEM && op1->type == X86_OP_REG &&
+		    tracked_reg(tracked, op1->reg))) {
+			say(ev, CODE_ACCESS_PLAIN, "%s as a plain pointer%s",
+			    in->id == X86_INS_PUSH ? "pushed" : "stored", "");
+			return;
+		}
+		if (in->id == X86_INS_RET) {
+			if (tracked & reg_bit(X86_REG_EAX))
+				say(ev, CODE_ACCESS_PLAIN, "returned as a plain "
+				    "pointer%s%s", "", "");
+			else
+				say(ev, CODE_ACCESS_UNDECIDED, "the function "
+				    "returns before the constant is used%s%s",
+				    "", "");
+			return;
+		}
+		if (is_call(in) && (tracked & (reg_bit(X86_REG_EAX) |
+		    reg_bit(X86_REG_ECX) | reg_bit(X86_REG_EDX)))) {
+			say(ev, CODE_ACCESS_PLAIN, "passed to a function in a "
+			    "register as a plain pointer (%s)%s", in->mnemonic,
+			    "");
+			return;
+		}
+		if (!is_call(in))
+			for (k = 0; k < sizeof(trackable) / sizeof(trackable[0]);
+			    k++)
+				if ((tracked & (1u << k)) &&
+				    writes_reg(r, in, trackable[k]))
+					tracked &= ~(1u << k);
+		if (tracked == 0) {
+			say(ev, CODE_ACCESS_UNDECIDED, "the register holding "
+			    "the constant is overwritten before use (%s)%s",
+			    in->mnemonic, "");
 			return;
 		}
 	}
-	say(ev, CODE_ACCESS_PLAIN, "a plain pointer in a register%s%s", "",
-	    "");
+	say(ev, CODE_ACCESS_UNDECIDED, "no use of the constant found nearby%s%s",
+	    "", "");
 }
 
 /* Evidence from an immediate field. */
@@ -719,7 +873,7 @@ examine_imm(const struct code_reader *r, size_t at, struct code_evidence *ev)
 		if (x->operands[0].type != X86_OP_REG)
 			break;
 		trace_reg(r, at, gpr32(x->operands[0].reg), 0, &o);
-		switch (origin_access(&o)) {
+		switch (origin_access(r, &o)) {
 		case CODE_ACCESS_VNET:
 			say(ev, CODE_ACCESS_VNET, "per-vnet access: %s to a "
 			    "base = %s", in->mnemonic, o.why);
@@ -804,4 +958,109 @@ code_examine(struct code_reader *r, GElf_Addr where, struct code_evidence *ev)
 	}
 	snprintf(ev->why, sizeof(ev->why), "the relocated field is neither "
 	    "an address nor an immediate of the instruction");
+}
+
+/* The set that holds value strictly (not at any set's end), or -1. */
+static int
+set_holding(const struct module *m, GElf_Addr value)
+{
+	const struct section *s;
+	int k;
+
+	for (k = 0; k < PADKO_NSET_KINDS; k++)
+		if ((s = m->sets[k].sec) != NULL &&
+		    value == s->shdr.sh_addr + s->shdr.sh_size)
+			return (-1);
+	for (k = 0; k < PADKO_NSET_KINDS; k++)
+		if ((s = m->sets[k].sec) != NULL && value >= s->shdr.sh_addr &&
+		    value < s->shdr.sh_addr + s->shdr.sh_size)
+			return (k);
+	return (-1);
+}
+
+/* Records a base shape seen in an access inside a set. */
+static void
+learn(struct code_reader *r, int kind, const struct origin *o)
+{
+	struct base_shapes *b = &r->shapes;
+	size_t i;
+
+	if (o->kind != ORIGIN_FS)
+		return;
+	if (kind == PADKO_SET_VNET && o->fs_disp == 0 && o->loads == 2) {
+		for (i = 0; i < b->nvnet; i++)
+			if (b->vnet[i][0] == o->load_disp[0] &&
+			    b->vnet[i][1] == o->load_disp[1])
+				return;
+		if (b->nvnet < MAX_SHAPES) {
+			b->vnet[b->nvnet][0] = o->load_disp[0];
+			b->vnet[b->nvnet][1] = o->load_disp[1];
+			b->nvnet++;
+		}
+	} else if (kind == PADKO_SET_PCPU && o->fs_disp != 0 && o->loads == 0) {
+		for (i = 0; i < b->npcpu; i++)
+			if (b->pcpu[i] == o->fs_disp)
+				return;
+		if (b->npcpu < MAX_SHAPES)
+			b->pcpu[b->npcpu++] = o->fs_disp;
+	}
+}
+
+/*
+ * Learns which base shapes the module's code uses for accesses strictly
+ * inside its sets (an R_386_RELATIVE displacement into set_vnet or
+ * set_pcpu, other than a set's end), looking at a bounded number of them.
+ */
+static void
+calibrate(struct code_reader *r)
+{
+	const struct module *m = r->m;
+	const struct section *rs, *target;
+	const Elf32_Rel *rel;
+	const cs_x86 *x;
+	struct origin o;
+	GElf_Addr where, value;
+	size_t i, j, n, budget;
+	ssize_t at;
+	uint8_t k;
+	int kind;
+
+	budget = CALIBRATION_SITES;
+	for (i = 1; i < m->nsections && budget > 0; i++) {
+		rs = &m->sections[i];
+		if (rs->shdr.sh_type != SHT_REL ||
+		    !(rs->shdr.sh_flags & SHF_ALLOC) || rs->data == NULL)
+			continue;
+		rel = rs->data->d_buf;
+		n = rs->data->d_size / sizeof(*rel);
+		for (j = 0; j < n && budget > 0; j++) {
+			if (ELF32_R_TYPE(rel[j].r_info) != R_386_RELATIVE)
+				continue;
+			where = rel[j].r_offset;
+			target = model_section_at(m, where);
+			if (!is_code(target) || where - target->shdr.sh_addr +
+			    4 > target->shdr.sh_size)
+				continue;
+			value = le32_read((const unsigned char *)
+			    target->data->d_buf + (where -
+			    target->shdr.sh_addr));
+			if ((kind = set_holding(m, value)) < 0)
+				continue;
+			budget--;
+			if ((at = locate(r, target, where)) < 0)
+				continue;
+			x = &r->fn.insns[at].detail->x86;
+			if (x->encoding.disp_offset !=
+			    where - r->fn.insns[at].address ||
+			    x->encoding.disp_size != 4)
+				continue;
+			for (k = 0; k < x->op_count; k++)
+				if (x->operands[k].type == X86_OP_MEM) {
+					trace_address(r, (size_t)at,
+					    &x->operands[k].mem, 0, &o);
+					learn(r, kind, &o);
+					break;
+				}
+		}
+	}
 }

@@ -132,6 +132,7 @@ struct module {
 	struct assumption *assume;
 	size_t		 nassume;
 	bool		 strict;
+	int64_t		 pcpu_dynamic;	/* %fs offset given by the user, or 0 */
 
 	GElf_Off	 new_shoff;
 	GElf_Off	 new_phoff;

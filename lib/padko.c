@@ -148,6 +148,13 @@ padko_assume(struct padko_module *pm, uint64_t where,
 }
 
 void
+padko_set_pcpu_dynamic(struct padko_module *pm, uint32_t offset)
+{
+
+	pm->m.pcpu_dynamic = offset;
+}
+
+void
 padko_set_strict(struct padko_module *pm, int strict)
 {
 

@@ -147,6 +147,13 @@ int	padko_open_memory(const char *name, const void *image, size_t size,
 int	padko_assume(struct padko_module *m, uint64_t where,
 	    enum padko_boundary_meaning meaning, struct padko_error *err);
 
+/*
+ * Declares the %fs offset of pc_dynamic in struct pcpu (PCPU_GET(dynamic))
+ * for the kernel the module was built for, so that a per-CPU access is
+ * recognised even where the module's own code does not show the offset.
+ */
+void	padko_set_pcpu_dynamic(struct padko_module *m, uint32_t offset);
+
 /* Makes padko_plan() fail when evidence does not decide a site. */
 void	padko_set_strict(struct padko_module *m, int strict);
 

@@ -76,6 +76,10 @@ static const char usage_text[] =
 "      --assume-next OFF\n"
 "                      decide it as NEXT: the start of what follows the\n"
 "                      set, moved with it (repeatable)\n"
+"      --pcpu-dynamic OFF\n"
+"                      the %fs offset of pc_dynamic (PCPU_GET(dynamic)) in\n"
+"                      the target kernel's struct pcpu, for modules whose\n"
+"                      code does not show it by an access inside set_pcpu\n"
 "  -h, --help          print this help and exit\n"
 "  -V, --version       print the version and exit\n"
 "\n"
@@ -96,9 +100,10 @@ static const char usage_text[] =
 "A reference whose value is exactly a set's old end is ambiguous: one\n"
 "past the set's last object (END), __stop_set_X (STOP), or the first\n"
 "object of what follows (NEXT).  padko reads the instruction that holds\n"
-"it: an access through a per-vnet or per-CPU base (loaded through %fs)\n"
-"is END.  Where nothing decides, it keeps NEXT, the meaning today's\n"
-"kernels give it, and warns.\n"
+"it: an access through a per-vnet or per-CPU base (loaded through %fs,\n"
+"in the shape the module's own accesses inside its sets use) is END.\n"
+"Where nothing decides, it keeps NEXT, the meaning today's kernels give\n"
+"it, and warns.\n"
 "\n"
 "A module that needs nothing (already padded, no sets, or an amd64-style\n"
 "ET_REL module) is copied byte for byte with -o and left alone with -i.\n"
@@ -112,7 +117,8 @@ enum {
 	OPT_KERNEL = 'k',
 	OPT_STRICT = 256,
 	OPT_ASSUME_END,
-	OPT_ASSUME_NEXT
+	OPT_ASSUME_NEXT,
+	OPT_PCPU_DYNAMIC
 };
 
 static const struct option long_options[] = {
@@ -122,6 +128,7 @@ static const struct option long_options[] = {
 	{ "explain",	no_argument,		NULL,	'v' },
 	{ "strict",	no_argument,		NULL,	OPT_STRICT },
 	{ "kernel",	required_argument,	NULL,	OPT_KERNEL },
+	{ "pcpu-dynamic", required_argument,	NULL,	OPT_PCPU_DYNAMIC },
 	{ "assume-end",	required_argument,	NULL,	OPT_ASSUME_END },
 	{ "assume-next", required_argument,	NULL,	OPT_ASSUME_NEXT },
 	{ "help",	no_argument,		NULL,	'h' },
@@ -175,6 +182,7 @@ struct run_options {
 		enum padko_boundary_meaning	meaning;
 	}		 assume[64];
 	size_t		 nassume;
+	uint32_t	 pcpu_dynamic;
 };
 
 static void
@@ -271,6 +279,8 @@ open_and_plan(const char *in, const struct run_options *o,
 	if (padko_open(in, mp, &err) != 0)
 		return (fail(&err));
 	padko_set_strict(*mp, o->strict);
+	if (o->pcpu_dynamic != 0)
+		padko_set_pcpu_dynamic(*mp, o->pcpu_dynamic);
 	for (i = 0; i < o->nassume; i++)
 		if (padko_assume(*mp, o->assume[i].where,
 		    o->assume[i].meaning, &err) != 0)
@@ -386,20 +396,33 @@ pad_one(const char *in, const struct run_options *o)
 	return (rc);
 }
 
-/* Parses an r_offset given to --assume-end/--assume-next. */
+/* Parses a 32-bit offset (decimal, 0x hex or 0 octal); -1 if it is not. */
+static int
+parse_offset(const char *arg, uint32_t *v)
+{
+	unsigned long long n;
+	char *end;
+
+	errno = 0;
+	n = strtoull(arg, &end, 0);
+	if (errno != 0 || end == arg || *end != '\0' || n > UINT32_MAX ||
+	    arg[0] == '-') {
+		fprintf(stderr, "padko: %s: not an offset\n", arg);
+		return (-1);
+	}
+	*v = (uint32_t)n;
+	return (0);
+}
+
+/* Records an r_offset given to --assume-end/--assume-next. */
 static int
 add_assumption(struct run_options *o, const char *arg,
     enum padko_boundary_meaning meaning)
 {
-	unsigned long long v;
-	char *end;
+	uint32_t v;
 
-	errno = 0;
-	v = strtoull(arg, &end, 0);
-	if (errno != 0 || end == arg || *end != '\0' || v > UINT32_MAX) {
-		fprintf(stderr, "padko: %s: not an offset\n", arg);
+	if (parse_offset(arg, &v) != 0)
 		return (-1);
-	}
 	if (o->nassume == sizeof(o->assume) / sizeof(o->assume[0])) {
 		fprintf(stderr, "padko: too many --assume options\n");
 		return (-1);
@@ -441,6 +464,14 @@ main(int argc, char **argv)
 			break;
 		case OPT_STRICT:
 			o.strict = 1;
+			break;
+		case OPT_PCPU_DYNAMIC:
+			if (parse_offset(optarg, &o.pcpu_dynamic) != 0 ||
+			    o.pcpu_dynamic == 0) {
+				fprintf(stderr, "padko: --pcpu-dynamic needs a "
+				    "nonzero offset\n");
+				return (EX_USAGE);
+			}
 			break;
 		case OPT_KERNEL:
 			if (!o.verify) {
