@@ -100,7 +100,7 @@ map_segments(struct kload *k, const unsigned char *file, size_t fsize,
     const char *path, struct padko_error *err)
 {
 	const GElf_Phdr *first, *last;
-	GElf_Phdr ph[KLOAD_MAXSEGS + 8];
+	GElf_Phdr ph[KLOAD_PAGE / sizeof(Elf32_Phdr)];
 	GElf_Ehdr eh;
 	Elf *e;
 	size_t i, n, nload;
@@ -127,15 +127,17 @@ map_segments(struct kload *k, const unsigned char *file, size_t fsize,
 		rc = refuse(k, "Unsupported file type");
 		goto out;
 	}
-	if (eh.e_phoff + (uint64_t)eh.e_phnum * eh.e_phentsize > KLOAD_PAGE ||
-	    elf_getphdrnum(e, &n) != 0) {
+	/* The table lies in the first page: at most 128 entries. */
+	if (eh.e_phentsize != sizeof(Elf32_Phdr) ||
+	    eh.e_phoff + (uint64_t)eh.e_phnum * eh.e_phentsize > KLOAD_PAGE ||
+	    elf_getphdrnum(e, &n) != 0 || n > sizeof(ph) / sizeof(ph[0])) {
 		rc = refuse(k, "Unreadable program headers");
 		goto out;
 	}
 	nload = 0;
 	first = last = NULL;
 	k->have_dynamic = 0;
-	for (i = 0; i < n && i < sizeof(ph) / sizeof(ph[0]); i++) {
+	for (i = 0; i < n; i++) {
 		if (gelf_getphdr(e, (int)i, &ph[i]) == NULL) {
 			rc = refuse(k, "Unreadable program headers");
 			goto out;
@@ -173,7 +175,7 @@ map_segments(struct kload *k, const unsigned char *file, size_t fsize,
 		rc = padko_fail(err, EX_OSERR, "%s: out of memory", path);
 		goto out;
 	}
-	for (i = 0; i < n && i < sizeof(ph) / sizeof(ph[0]); i++) {
+	for (i = 0; i < n; i++) {
 		if (ph[i].p_type != PT_LOAD)
 			continue;
 		if (ph[i].p_filesz > ph[i].p_memsz ||

@@ -339,7 +339,7 @@ verify_one(const char *in, const struct run_options *o)
 		    padko_set_name((enum padko_set_kind)k), r.sets[k].start,
 		    r.sets[k].stop);
 		if (r.sets[k].stop - r.sets[k].start >= 4)
-			printf("last word %#010x%s", r.sets[k].last_word,
+			printf("last word 0x%08x%s", r.sets[k].last_word,
 			    r.sets[k].last_word == PADKO_PAD_WORD ?
 			    " (padding)" : " (no padding)");
 		else
