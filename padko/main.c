@@ -27,41 +27,61 @@
  */
 
 /*
- * padko: the command.  It parses options, runs the library on each module
- * and reports; all the work is in lib/.
+ * padko: the command.  It parses options, expands the list of modules,
+ * runs the library on each (in parallel with -j, reporting in input
+ * order) and reports; all the work is in lib/.
  */
 
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
+#include "json.h"
 #include "padko.h"
+#include "report.h"
 
 static const char usage_text[] =
-"usage: padko [-v] [--strict] [--assume-end OFF] [--assume-next OFF]\n"
-"             module.ko -o output.ko\n"
-"       padko [-v] [--strict] [--assume-end OFF] [--assume-next OFF]\n"
-"             -i module.ko\n"
-"       padko analyze module.ko ...\n"
-"       padko verify [--kernel current|legacy] module.ko ...\n"
-"       padko -h | -V\n"
+"usage: padko [-nv] [-j jobs] [--json] [--strict] [--pcpu-dynamic off]\n"
+"             [--assume-end off] [--assume-next off] module.ko -o output.ko\n"
+"       padko [-nrv] [-j jobs] [--json] [--strict] [--pcpu-dynamic off]\n"
+"             -i | -d outdir  module.ko|dir ...\n"
+"       padko --check [-r] [-j jobs] [--json] module.ko|dir ...\n"
+"       padko analyze [-r] [--json] [--pcpu-dynamic off] module.ko|dir ...\n"
+"       padko verify [-r] [--json] [--kernel current|legacy] module.ko|dir ...\n"
+"       padko -h | -V\n";
+
+static const char help_text[] =
 "\n"
-"Pads the set_pcpu and set_vnet linker sets of a linked FreeBSD i386\n"
-"kernel module with the 4-byte word 0x90909090, as the kernel's module\n"
-"linker script would have, so that kernels since FreeBSD 12.1 load it and\n"
-"older kernels relocate it correctly.  Sections, segments, .dynamic,\n"
+"Pads the set_pcpu and set_vnet linker sets of linked FreeBSD i386 kernel\n"
+"modules with the 4-byte word 0x90909090, as the kernel's module linker\n"
+"script would have, so that kernels since FreeBSD 12.1 load them and\n"
+"older kernels relocate them correctly.  Sections, segments, .dynamic,\n"
 "symbols and relocations are rewritten to match.\n"
 "\n"
-"  -o, --output FILE   write the padded module to FILE (atomically: a\n"
-"                      temporary file in FILE's directory, then rename)\n"
-"  -i, --in-place      replace module.ko itself (atomically; mode and,\n"
-"                      as root, owner are kept)\n"
+"  -o, --output FILE   write the padded module to FILE (one module only)\n"
+"  -i, --in-place      replace each module itself\n"
+"  -d, --outdir DIR    write each padded module to DIR under its own name\n"
+"                      (every write is atomic: a temporary file beside\n"
+"                      the target, flushed, checked, then renamed; -i keeps\n"
+"                      the mode and, as root, the owner)\n"
+"  -n, --dry-run       say what would be done, write nothing\n"
+"      --check         change nothing; exit 0 when every module is already\n"
+"                      acceptable to a current kernel (padded, or no sets),\n"
+"                      1 when one needs padding\n"
+"  -r, --recursive     arguments are directories: every *.ko below them\n"
+"  -j, --jobs N        work on N modules at once (default: the number of\n"
+"                      CPUs); output stays in the order of the arguments\n"
+"      --json          one JSON object per module on standard output\n"
+"                      (fields in padko(1)), instead of text\n"
 "  -v, --verbose, --explain\n"
 "                      say, per set, whether it grew in place or what\n"
 "                      followed moved and by how much, and for every\n"
@@ -72,14 +92,16 @@ static const char usage_text[] =
 "      --assume-end OFF\n"
 "                      decide the reference of the relocation at r_offset\n"
 "                      OFF as END: one past the set's last object, kept\n"
-"                      inside the padded set (repeatable)\n"
+"                      inside the padded set (repeatable; one module only)\n"
 "      --assume-next OFF\n"
 "                      decide it as NEXT: the start of what follows the\n"
-"                      set, moved with it (repeatable)\n"
+"                      set, moved with it (repeatable; one module only)\n"
 "      --pcpu-dynamic OFF\n"
 "                      the %fs offset of pc_dynamic (PCPU_GET(dynamic)) in\n"
 "                      the target kernel's struct pcpu, for modules whose\n"
 "                      code does not show it by an access inside set_pcpu\n"
+"      --kernel GEN    with verify: current (12.1 and later, the default)\n"
+"                      or legacy (older kernels, no padding checks)\n"
 "  -h, --help          print this help and exit\n"
 "  -V, --version       print the version and exit\n"
 "\n"
@@ -89,13 +111,11 @@ static const char usage_text[] =
 "module authors).\n"
 "\n"
 "padko verify loads each module in a model of the i386 kernel loader\n"
-"(current: FreeBSD 12.1 and later, with the padding checks; legacy: older\n"
-"kernels) and prints whether it would be accepted, with the kernel's\n"
-"message if not, each set's range and padding word, and how many\n"
-"R_386_RELATIVE references the loader moves into the per-CPU/per-vnet\n"
-"areas or leaves at a set's end.  It exits 0 when every module is\n"
-"accepted and 1 when one is refused.  padko checks its own output the\n"
-"same way before renaming it into place.\n"
+"and prints whether it would be accepted, with the kernel's message if\n"
+"not, each set's range and padding word, and how many R_386_RELATIVE\n"
+"references the loader moves into the per-CPU/per-vnet areas or leaves\n"
+"at a set's end.  padko checks its own output the same way before\n"
+"renaming it into place.\n"
 "\n"
 "A reference whose value is exactly a set's old end is ambiguous: one\n"
 "past the set's last object (END), __stop_set_X (STOP), or the first\n"
@@ -106,26 +126,37 @@ static const char usage_text[] =
 "it, and warns.\n"
 "\n"
 "A module that needs nothing (already padded, no sets, or an amd64-style\n"
-"ET_REL module) is copied byte for byte with -o and left alone with -i.\n"
-"The input is never modified without -i.\n"
+"ET_REL module) is copied byte for byte with -o or -d and left alone with\n"
+"-i.  The input is never modified without -i.  One failing module does\n"
+"not stop the others; with several, a summary line ends the output.\n"
 "\n"
-"Exit status (sysexits(3)): 0 success, 64 usage error, 65 the module is\n"
-"malformed or cannot be padded safely, 66 input unreadable, 70 internal\n"
-"error, 71 system error, 73 output cannot be created, 74 I/O error.\n";
+"Exit status (sysexits(3)), the worst over all modules: 0 success, 1 a\n"
+"module needs padding (--check) or is refused (verify), 64 usage error,\n"
+"65 a module is malformed or cannot be padded safely, 66 input unreadable,\n"
+"70 internal error, 71 system error, 73 output cannot be created, 74 I/O\n"
+"error.\n";
 
 enum {
-	OPT_KERNEL = 'k',
 	OPT_STRICT = 256,
 	OPT_ASSUME_END,
 	OPT_ASSUME_NEXT,
-	OPT_PCPU_DYNAMIC
+	OPT_PCPU_DYNAMIC,
+	OPT_KERNEL,
+	OPT_CHECK,
+	OPT_JSON
 };
 
 static const struct option long_options[] = {
 	{ "output",	required_argument,	NULL,	'o' },
 	{ "in-place",	no_argument,		NULL,	'i' },
+	{ "outdir",	required_argument,	NULL,	'd' },
+	{ "dry-run",	no_argument,		NULL,	'n' },
+	{ "recursive",	no_argument,		NULL,	'r' },
+	{ "jobs",	required_argument,	NULL,	'j' },
 	{ "verbose",	no_argument,		NULL,	'v' },
 	{ "explain",	no_argument,		NULL,	'v' },
+	{ "check",	no_argument,		NULL,	OPT_CHECK },
+	{ "json",	no_argument,		NULL,	OPT_JSON },
 	{ "strict",	no_argument,		NULL,	OPT_STRICT },
 	{ "kernel",	required_argument,	NULL,	OPT_KERNEL },
 	{ "pcpu-dynamic", required_argument,	NULL,	OPT_PCPU_DYNAMIC },
@@ -136,263 +167,547 @@ static const struct option long_options[] = {
 	{ NULL,		0,			NULL,	0 }
 };
 
-static const char *
-state_text(enum padko_set_state state)
-{
-
-	switch (state) {
-	case PADKO_SET_ABSENT:
-		return ("absent");
-	case PADKO_SET_EMPTY:
-		return ("empty, nothing to pad");
-	case PADKO_SET_PADDED:
-		return ("already padded");
-	case PADKO_SET_PAD_IN_PLACE:
-		return ("padded in place (alignment slack)");
-	case PADKO_SET_PAD_MOVING:
-		return ("padded; what follows moved");
-	}
-	return ("?");
-}
-
-static const char *
-site_text(enum padko_ref_site site)
-{
-
-	switch (site) {
-	case PADKO_SITE_RELOC:
-		return ("relocation");
-	case PADKO_SITE_DYNAMIC:
-		return ("dynamic");
-	}
-	return ("?");
-}
+/* What to do with each module. */
+enum mode {
+	MODE_PAD,
+	MODE_CHECK,
+	MODE_ANALYZE,
+	MODE_VERIFY
+};
 
 /* What the command line asks for. */
 struct run_options {
+	enum mode	 mode;
 	const char	*out;
+	const char	*outdir;
 	int		 in_place;
+	int		 dry_run;
+	int		 recursive;
 	int		 verbose;
+	int		 json;
 	int		 strict;
-	int		 analyze;
-	int		 verify;
+	long		 jobs;
 	enum padko_kernel kernel;
+	uint32_t	 pcpu_dynamic;
 	struct {
 		uint64_t			where;
 		enum padko_boundary_meaning	meaning;
 	}		 assume[64];
 	size_t		 nassume;
-	uint32_t	 pcpu_dynamic;
 };
 
-static void
-print_ref(const char *path, const struct padko_boundary_report *b)
-{
+/* How one module ended, for the summary line. */
+enum outcome {
+	OUT_FAILED,
+	OUT_PADDED,	/* written (or, dry run, would be) */
+	OUT_UNCHANGED,	/* needed nothing */
+	OUT_NEEDS,	/* --check: needs padding; verify: refused */
+	OUT_OK		/* --check: acceptable; verify: accepted; analyze */
+};
 
-	printf("%s: %s at %#" PRIx64 ": %#" PRIx64 " (end of %s) -> %#" PRIx64
-	    ": %s%s, %s\n", path, site_text(b->site), b->where, b->old_value,
-	    padko_set_name(b->set), b->new_value,
-	    padko_meaning_name(b->meaning), b->decided ? "" : " (undecided)",
-	    b->evidence);
-	if (b->insn != NULL && b->insn[0] != '\0')
-		printf("%s:     %#" PRIx64 ": %s\n", path, b->insn_addr,
-		    b->insn);
-}
+/* One module of a batch and what it produced. */
+struct job {
+	const char	*path;
+	char		*out_text, *err_text;
+	size_t		 out_len, err_len;
+	int		 status;
+	enum outcome	 outcome;
+	int		 done;
+};
 
-/* Prints what was decided for each set and each boundary reference. */
-static void
-report(const char *path, const struct padko_module *m, int lint)
-{
-	const struct padko_set_report *r;
-	const struct padko_boundary_report *b;
-	size_t i;
-	int k;
-
-	for (k = 0; k < PADKO_NSET_KINDS; k++) {
-		r = padko_set_report(m, (enum padko_set_kind)k);
-		if (r->state == PADKO_SET_ABSENT)
-			continue;
-		printf("%s: %s [%#" PRIx64 ", %#" PRIx64 ") -> [%#" PRIx64
-		    ", %#" PRIx64 "): %s", path,
-		    padko_set_name((enum padko_set_kind)k), r->old_start,
-		    r->old_end, r->new_start, r->new_end,
-		    state_text(r->state));
-		if (r->state == PADKO_SET_PAD_MOVING)
-			printf(" by %#" PRIx64, r->next_shift);
-		if (!r->has_symbols)
-			printf(" (no exported __start/__stop symbols: the "
-			    "kernel will not see this set)");
-		printf("\n");
-	}
-	for (i = 0; i < padko_boundary_count(m); i++)
-		print_ref(path, padko_boundary(m, i));
-	for (i = 0; lint && i < padko_lint_count(m); i++) {
-		b = padko_lint(m, i);
-		printf("%s: lint: relocation at %#" PRIx64 ": %#" PRIx64
-		    " is the start of %s and may mean one past the object "
-		    "before it: %s\n", path, b->where, b->old_value,
-		    padko_set_name(b->set), b->evidence);
-		if (b->insn != NULL && b->insn[0] != '\0')
-			printf("%s:     %#" PRIx64 ": %s\n", path, b->insn_addr,
-			    b->insn);
-	}
-}
-
-/* Warns, on stderr, about each reference that evidence did not decide. */
-static void
-warn_undecided(const char *path, const struct padko_module *m)
-{
-	const struct padko_boundary_report *b;
-	size_t i;
-
-	for (i = 0; i < padko_boundary_count(m); i++) {
-		b = padko_boundary(m, i);
-		if (b->decided)
-			continue;
-		fprintf(stderr, "padko: %s: warning: relocation at %#" PRIx64
-		    " holds %#" PRIx64 ", the old end of %s, and the evidence "
-		    "does not decide what it means (%s); kept %s. Decide with "
-		    "--assume-end %#" PRIx64 " or --assume-next %#" PRIx64
-		    "\n", path, b->where, b->old_value, padko_set_name(b->set),
-		    b->evidence, padko_meaning_name(b->meaning), b->where,
-		    b->where);
-	}
-}
-
+/* Reports a library error; returns its code. */
 static int
-fail(const struct padko_error *err)
+fail(FILE *err, const struct padko_error *e)
 {
 
-	fprintf(stderr, "padko: %s\n", err->msg);
-	return (err->code != 0 ? err->code : EX_SOFTWARE);
+	fprintf(err, "padko: %s\n", e->msg);
+	return (e->code != 0 ? e->code : EX_SOFTWARE);
+}
+
+/* Opens the JSON object of one module with its path. */
+static void
+json_open(struct json *j, FILE *out, const char *path)
+{
+
+	json_init(j, out);
+	json_begin_object(j);
+	json_kstring(j, "path", path);
+}
+
+/* Closes it with the outcome, the exit status and any error. */
+static void
+json_close(struct json *j, const char *status, int code,
+    const struct padko_error *e)
+{
+
+	json_kstring(j, "status", status);
+	json_kint(j, "exit", code);
+	json_key(j, "error");
+	if (e != NULL && code != 0 && e->msg[0] != '\0')
+		json_string(j, e->msg);
+	else
+		json_null(j);
+	json_end_object(j);
+	fputc('\n', j->out);
 }
 
 /* Opens and plans one module with the command line's decisions. */
 static int
 open_and_plan(const char *in, const struct run_options *o,
-    struct padko_module **mp)
+    struct padko_module **mp, struct padko_error *e)
 {
-	struct padko_error err;
 	size_t i;
 
-	memset(&err, 0, sizeof(err));
-	if (padko_open(in, mp, &err) != 0)
-		return (fail(&err));
+	memset(e, 0, sizeof(*e));
+	if (padko_open(in, mp, e) != 0)
+		return (-1);
 	padko_set_strict(*mp, o->strict);
 	if (o->pcpu_dynamic != 0)
 		padko_set_pcpu_dynamic(*mp, o->pcpu_dynamic);
 	for (i = 0; i < o->nassume; i++)
 		if (padko_assume(*mp, o->assume[i].where,
-		    o->assume[i].meaning, &err) != 0)
-			goto failed;
-	if (padko_plan(*mp, &err) != 0)
-		goto failed;
-	return (0);
-failed:
-	padko_close(*mp);
-	*mp = NULL;
-	return (fail(&err));
+		    o->assume[i].meaning, e) != 0)
+			return (-1);
+	return (padko_plan(*mp, e));
 }
 
-/* Reports on one module without writing anything. */
+/* Where -o, -i or -d writes a module, or NULL (dry run, check). */
+static char *
+output_path(const char *in, const struct run_options *o)
+{
+	const char *base;
+	char *p;
+	size_t len;
+
+	if (o->out != NULL)
+		return (strdup(o->out));
+	if (o->in_place)
+		return (strdup(in));
+	if (o->outdir == NULL)
+		return (NULL);
+	base = strrchr(in, '/') != NULL ? strrchr(in, '/') + 1 : in;
+	len = strlen(o->outdir) + strlen(base) + 2;
+	if ((p = malloc(len)) != NULL)
+		snprintf(p, len, "%s/%s", o->outdir, base);
+	return (p);
+}
+
+/* Pads (or, dry run, plans) one module. */
 static int
-analyze_one(const char *in, const struct run_options *o)
+pad_module(const char *in, const struct run_options *o, FILE *out, FILE *err,
+    enum outcome *oc)
 {
 	struct padko_module *m;
-	int rc;
+	struct padko_error e;
+	struct stat st_in, st_out;
+	struct json j;
+	char *target;
+	int rc, write_it;
 
-	if ((rc = open_and_plan(in, o, &m)) != 0)
-		return (rc);
+	m = NULL;
+	target = NULL;
+	rc = 0;
+	memset(&e, 0, sizeof(e));
+	if (stat(in, &st_in) != 0) {
+		snprintf(e.msg, sizeof(e.msg), "%s: %s", in, strerror(errno));
+		rc = e.code = EX_NOINPUT;
+		fprintf(err, "padko: %s\n", e.msg);
+		goto done;
+	}
+	if ((o->out != NULL || o->outdir != NULL) && (target =
+	    output_path(in, o)) != NULL && stat(target, &st_out) == 0 &&
+	    st_in.st_dev == st_out.st_dev && st_in.st_ino == st_out.st_ino) {
+		snprintf(e.msg, sizeof(e.msg), "%s: output is the input file; "
+		    "use -i to replace it", target);
+		rc = e.code = EX_USAGE;
+		fprintf(err, "padko: %s\n", e.msg);
+		goto done;
+	}
+	if (open_and_plan(in, o, &m, &e) != 0) {
+		rc = fail(err, &e);
+		goto done;
+	}
 	if (padko_is_relocatable(m))
-		printf("%s: ET_REL module (amd64 format): needs no padding\n",
-		    in);
-	report(in, m, 1);
-	warn_undecided(in, m);
+		fprintf(err, "padko: %s: ET_REL module (the amd64 format, "
+		    "loaded section by section): needs no padding\n", in);
+	if (o->verbose && !o->json)
+		report_plan(out, in, m, 0);
+	report_undecided(err, in, m);
+	free(target);
+	target = output_path(in, o);
+	write_it = target != NULL && !o->dry_run &&
+	    !(o->in_place && !padko_changed(m));
+	if (write_it && (o->in_place ? padko_replace(m, target, &e) :
+	    padko_write(m, target, st_in.st_mode & 0777, &e)) != 0)
+		rc = fail(err, &e);
+	if (rc == 0 && !o->json && (o->verbose || o->dry_run))
+		fprintf(out, "%s: %s\n", in, o->dry_run ? (padko_changed(m) ?
+		    "would be padded" : "needs nothing") : !padko_changed(m) ?
+		    (write_it ? "needs nothing, copied" : "needs nothing") :
+		    "padded");
+done:
+	*oc = rc != 0 ? OUT_FAILED : m != NULL && padko_changed(m) ?
+	    OUT_PADDED : OUT_UNCHANGED;
+	if (o->json) {
+		json_open(&j, out, in);
+		if (m != NULL && rc == 0)
+			json_plan(&j, m, 0);
+		json_key(&j, "output");
+		if (rc == 0 && target != NULL && !o->dry_run &&
+		    !(o->in_place && *oc == OUT_UNCHANGED))
+			json_string(&j, target);
+		else
+			json_null(&j);
+		json_close(&j, rc != 0 ? "error" : *oc == OUT_PADDED ?
+		    (o->dry_run ? "would-pad" : "padded") : "unchanged", rc, &e);
+	}
+	free(target);
 	padko_close(m);
-	return (0);
+	return (rc);
 }
 
-/* Prints the kernel model's verdict on one module; returns 0, 1 or EX_*. */
+/*
+ * --check: a module is acceptable when a current kernel would load it and
+ * padko finds nothing to pad.
+ */
 static int
-verify_one(const char *in, const struct run_options *o)
+check_module(const char *in, const struct run_options *o, FILE *out,
+    FILE *err, enum outcome *oc)
+{
+	struct padko_module *m;
+	struct padko_error e;
+	struct json j;
+	int rc;
+
+	m = NULL;
+	memset(&e, 0, sizeof(e));
+	rc = 0;
+	if (padko_open(in, &m, &e) != 0 || padko_plan(m, &e) != 0) {
+		rc = fail(err, &e);
+		*oc = OUT_FAILED;
+	} else if (padko_changed(m)) {
+		rc = 1;
+		*oc = OUT_NEEDS;
+		if (!o->json)
+			fprintf(out, "%s: needs padding\n", in);
+	} else {
+		*oc = OUT_OK;
+		if (!o->json && o->verbose)
+			fprintf(out, "%s: ok\n", in);
+	}
+	if (o->json) {
+		json_open(&j, out, in);
+		if (*oc != OUT_FAILED)
+			json_plan(&j, m, 0);
+		json_close(&j, *oc == OUT_FAILED ? "error" : *oc == OUT_NEEDS ?
+		    "needs-padding" : "ok", rc, &e);
+	}
+	padko_close(m);
+	return (rc);
+}
+
+/* analyze: the plan and the lint, nothing written. */
+static int
+analyze_module(const char *in, const struct run_options *o, FILE *out,
+    FILE *err, enum outcome *oc)
+{
+	struct padko_module *m;
+	struct padko_error e;
+	struct json j;
+	int rc;
+
+	m = NULL;
+	rc = 0;
+	if (open_and_plan(in, o, &m, &e) != 0)
+		rc = fail(err, &e);
+	else {
+		if (!o->json)
+			report_plan(out, in, m, 1);
+		report_undecided(err, in, m);
+	}
+	*oc = rc != 0 ? OUT_FAILED : OUT_OK;
+	if (o->json) {
+		json_open(&j, out, in);
+		if (rc == 0)
+			json_plan(&j, m, 1);
+		json_close(&j, rc != 0 ? "error" : padko_changed(m) ?
+		    "needs-padding" : "ok", rc, &e);
+	}
+	padko_close(m);
+	return (rc);
+}
+
+/* verify: the kernel model's verdict. */
+static int
+verify_module(const char *in, const struct run_options *o, FILE *out,
+    FILE *err, enum outcome *oc)
 {
 	struct padko_verify_report r;
-	struct padko_error err;
-	const char *gen;
-	int k;
-
-	memset(&err, 0, sizeof(err));
-	if (padko_verify_file(in, o->kernel, &r, &err) != 0)
-		return (fail(&err));
-	gen = o->kernel == PADKO_KERNEL_CURRENT ? "current" : "legacy";
-	if (!r.accepted)
-		printf("%s: refused by %s kernels: %s\n", in, gen, r.message);
-	else
-		printf("%s: accepted by %s kernels\n", in, gen);
-	for (k = 0; k < PADKO_NSET_KINDS; k++) {
-		if (!r.sets[k].present) {
-			printf("%s:   %s: absent\n", in,
-			    padko_set_name((enum padko_set_kind)k));
-			continue;
-		}
-		printf("%s:   %s [%#" PRIx64 ", %#" PRIx64 "): ", in,
-		    padko_set_name((enum padko_set_kind)k), r.sets[k].start,
-		    r.sets[k].stop);
-		if (r.sets[k].stop - r.sets[k].start >= 4)
-			printf("last word 0x%08x%s", r.sets[k].last_word,
-			    r.sets[k].last_word == PADKO_PAD_WORD ?
-			    " (padding)" : " (no padding)");
-		else
-			printf("%s", r.sets[k].stop == r.sets[k].start ?
-			    "empty" : "shorter than the padding");
-		printf("%s\n", r.sets[k].relocated ? ", copied to its own "
-		    "area" : "");
-	}
-	if (r.accepted)
-		printf("%s:   R_386_RELATIVE: %zu moved into per-CPU/per-vnet "
-		    "areas, %zu left at a set's end\n", in, r.relative_moved,
-		    r.relative_at_end);
-	return (r.accepted ? 0 : 1);
-}
-
-/* Pads one module; returns a sysexits code. */
-static int
-pad_one(const char *in, const struct run_options *o)
-{
-	struct padko_module *m;
-	struct padko_error err;
-	struct stat st_in, st_out;
+	struct padko_error e;
+	struct json j;
 	int rc;
 
-	memset(&err, 0, sizeof(err));
-	if (stat(in, &st_in) != 0) {
-		fprintf(stderr, "padko: %s: %s\n", in, strerror(errno));
-		return (EX_NOINPUT);
+	memset(&e, 0, sizeof(e));
+	if (padko_verify_file(in, o->kernel, &r, &e) != 0) {
+		rc = fail(err, &e);
+		*oc = OUT_FAILED;
+	} else {
+		rc = r.accepted ? 0 : 1;
+		*oc = r.accepted ? OUT_OK : OUT_NEEDS;
+		if (!o->json)
+			report_verify(out, in, o->kernel, &r);
 	}
-	if (!o->in_place && stat(o->out, &st_out) == 0 &&
-	    st_in.st_dev == st_out.st_dev && st_in.st_ino == st_out.st_ino) {
-		fprintf(stderr, "padko: %s: output is the input file; use -i "
-		    "to replace it\n", o->out);
-		return (EX_USAGE);
+	if (o->json) {
+		json_open(&j, out, in);
+		if (*oc != OUT_FAILED)
+			json_verify(&j, o->kernel, &r);
+		json_close(&j, *oc == OUT_FAILED ? "error" : r.accepted ?
+		    "accepted" : "refused", rc, &e);
 	}
-	if ((rc = open_and_plan(in, o, &m)) != 0)
-		return (rc);
-	if (padko_is_relocatable(m))
-		fprintf(stderr, "padko: %s: ET_REL module (the amd64 format, "
-		    "loaded section by section): needs no padding\n", in);
-	if (o->verbose)
-		report(in, m, 0);
-	warn_undecided(in, m);
-	if (o->in_place) {
-		if (padko_changed(m) && padko_replace(m, in, &err) != 0)
-			rc = fail(&err);
-	} else if (padko_write(m, o->out, st_in.st_mode & 0777, &err) != 0)
-		rc = fail(&err);
-	if (rc == 0 && o->verbose)
-		printf("%s: %s\n", o->in_place ? in : o->out,
-		    !padko_changed(m) ? (o->in_place ? "unchanged" :
-		    "copied unchanged") : "written");
-	padko_close(m);
+	return (rc);
+}
+
+/* Runs one module of a batch, its output captured for ordered printing. */
+static void
+run_job(struct job *job, const struct run_options *o)
+{
+	FILE *out, *err;
+
+	out = open_memstream(&job->out_text, &job->out_len);
+	err = open_memstream(&job->err_text, &job->err_len);
+	if (out == NULL || err == NULL) {
+		if (out != NULL)
+			fclose(out);
+		if (err != NULL)
+			fclose(err);
+		job->out_text = job->err_text = NULL;
+		job->status = EX_OSERR;
+		job->outcome = OUT_FAILED;
+		return;
+	}
+	switch (o->mode) {
+	case MODE_PAD:
+		job->status = pad_module(job->path, o, out, err, &job->outcome);
+		break;
+	case MODE_CHECK:
+		job->status = check_module(job->path, o, out, err,
+		    &job->outcome);
+		break;
+	case MODE_ANALYZE:
+		job->status = analyze_module(job->path, o, out, err,
+		    &job->outcome);
+		break;
+	case MODE_VERIFY:
+		job->status = verify_module(job->path, o, out, err,
+		    &job->outcome);
+		break;
+	}
+	fclose(out);
+	fclose(err);
+}
+
+/* The shared state of a batch: the next job to take and who is done. */
+struct batch {
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	struct job		*jobs;
+	size_t			 njobs;
+	size_t			 next;
+	const struct run_options *o;
+};
+
+static void *
+worker(void *arg)
+{
+	struct batch *b = arg;
+	size_t i;
+
+	for (;;) {
+		pthread_mutex_lock(&b->mu);
+		i = b->next++;
+		pthread_mutex_unlock(&b->mu);
+		if (i >= b->njobs)
+			return (NULL);
+		run_job(&b->jobs[i], b->o);
+		pthread_mutex_lock(&b->mu);
+		b->jobs[i].done = 1;
+		pthread_cond_broadcast(&b->cv);
+		pthread_mutex_unlock(&b->mu);
+	}
+}
+
+/* Prints one finished job's output, and the progress line on a terminal. */
+static void
+print_job(struct job *job, size_t i, size_t n, int progress)
+{
+
+	if (progress)
+		fputs("\r\033[K", stderr);
+	if (job->out_text != NULL)
+		fwrite(job->out_text, 1, job->out_len, stdout);
+	if (job->err_text != NULL)
+		fwrite(job->err_text, 1, job->err_len, stderr);
+	fflush(stdout);
+	if (progress && i + 1 < n)
+		fprintf(stderr, "padko: [%zu/%zu] %s", i + 1, n, job->path);
+	fflush(stderr);
+	free(job->out_text);
+	free(job->err_text);
+	job->out_text = job->err_text = NULL;
+}
+
+/* The final line of a batch: how many modules ended how. */
+static void
+print_summary(const struct job *jobs, size_t n, const struct run_options *o)
+{
+	size_t count[OUT_OK + 1];
+	size_t i;
+
+	memset(count, 0, sizeof(count));
+	for (i = 0; i < n; i++)
+		count[jobs[i].outcome]++;
+	fprintf(stderr, "padko: %zu modules: ", n);
+	switch (o->mode) {
+	case MODE_PAD:
+		fprintf(stderr, "%zu %s, %zu unchanged", count[OUT_PADDED],
+		    o->dry_run ? "would be padded" : "padded",
+		    count[OUT_UNCHANGED]);
+		break;
+	case MODE_CHECK:
+		fprintf(stderr, "%zu ok, %zu need padding", count[OUT_OK],
+		    count[OUT_NEEDS]);
+		break;
+	case MODE_ANALYZE:
+		fprintf(stderr, "%zu analyzed", count[OUT_OK]);
+		break;
+	case MODE_VERIFY:
+		fprintf(stderr, "%zu accepted, %zu refused", count[OUT_OK],
+		    count[OUT_NEEDS]);
+		break;
+	}
+	fprintf(stderr, ", %zu failed\n", count[OUT_FAILED]);
+}
+
+/* Runs every job, N at a time, printing in input order; the worst status. */
+static int
+run_batch(struct job *jobs, size_t n, const struct run_options *o)
+{
+	struct batch b;
+	pthread_t *threads;
+	size_t i, nthreads;
+	int progress, worst;
+
+	progress = n > 1 && isatty(STDERR_FILENO);
+	nthreads = o->jobs > 0 ? (size_t)o->jobs : 1;
+	if (nthreads > n)
+		nthreads = n;
+	memset(&b, 0, sizeof(b));
+	pthread_mutex_init(&b.mu, NULL);
+	pthread_cond_init(&b.cv, NULL);
+	b.jobs = jobs;
+	b.njobs = n;
+	b.o = o;
+	threads = calloc(nthreads, sizeof(*threads));
+	for (i = 0; threads != NULL && i < nthreads; i++)
+		if (pthread_create(&threads[i], NULL, worker, &b) != 0)
+			break;
+	nthreads = threads != NULL ? i : 0;
+	if (nthreads == 0)
+		worker(&b);
+	worst = 0;
+	for (i = 0; i < n; i++) {
+		pthread_mutex_lock(&b.mu);
+		while (!jobs[i].done)
+			pthread_cond_wait(&b.cv, &b.mu);
+		pthread_mutex_unlock(&b.mu);
+		print_job(&jobs[i], i, n, progress);
+		if (jobs[i].status > worst)
+			worst = jobs[i].status;
+	}
+	for (i = 0; i < nthreads; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+	pthread_cond_destroy(&b.cv);
+	pthread_mutex_destroy(&b.mu);
+	if (n > 1)
+		print_summary(jobs, n, o);
+	return (worst);
+}
+
+/* A growing list of module paths. */
+struct path_list {
+	char	**v;
+	size_t	  n, cap;
+};
+
+static int
+add_path(struct path_list *l, const char *path)
+{
+	char **v;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap != 0 ? l->cap * 2 : 64;
+		if ((v = realloc(l->v, l->cap * sizeof(*v))) == NULL)
+			return (-1);
+		l->v = v;
+	}
+	if ((l->v[l->n] = strdup(path)) == NULL)
+		return (-1);
+	l->n++;
+	return (0);
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+
+	return (strcmp(*(char *const *)a, *(char *const *)b));
+}
+
+/* Adds every *.ko below dir, in name order; -1 with errno on failure. */
+static int
+add_tree(struct path_list *l, const char *dir)
+{
+	struct path_list here;
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	size_t i, len;
+	char *p;
+	int rc;
+
+	if ((d = opendir(dir)) == NULL)
+		return (-1);
+	memset(&here, 0, sizeof(here));
+	rc = 0;
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		len = strlen(dir) + strlen(de->d_name) + 2;
+		if ((p = malloc(len)) == NULL) {
+			rc = -1;
+			break;
+		}
+		snprintf(p, len, "%s/%s", dir, de->d_name);
+		rc = add_path(&here, p);
+		free(p);
+	}
+	closedir(d);
+	if (here.n > 0)
+		qsort(here.v, here.n, sizeof(*here.v), cmp_name);
+	for (i = 0; i < here.n; i++) {
+		if (rc == 0 && lstat(here.v[i], &st) == 0) {
+			len = strlen(here.v[i]);
+			if (S_ISDIR(st.st_mode))
+				rc = add_tree(l, here.v[i]);
+			else if (S_ISREG(st.st_mode) && len > 3 &&
+			    strcmp(here.v[i] + len - 3, ".ko") == 0)
+				rc = add_path(l, here.v[i]);
+		}
+		free(here.v[i]);
+	}
+	free(here.v);
 	return (rc);
 }
 
@@ -433,24 +748,69 @@ add_assumption(struct run_options *o, const char *arg,
 	return (0);
 }
 
+static int
+usage_error(const char *msg)
+{
+
+	fprintf(stderr, "padko: %s\n", msg);
+	fputs(usage_text, stderr);
+	fputs("Run padko -h for the options.\n", stderr);
+	return (EX_USAGE);
+}
+
+/* Checks that the options fit together; returns 0 or EX_USAGE. */
+static int
+check_options(const struct run_options *o, size_t nmodules)
+{
+	int outputs;
+
+	outputs = (o->out != NULL) + (o->outdir != NULL) + o->in_place;
+	if (o->mode == MODE_PAD) {
+		if (outputs == 0 && !o->dry_run)
+			return (usage_error("give -o output.ko, -i, -d outdir "
+			    "or -n"));
+		if (outputs > 1 || (outputs > 0 && o->dry_run))
+			return (usage_error("-o, -i, -d and -n exclude each "
+			    "other"));
+		if (o->out != NULL && (nmodules != 1 || o->recursive))
+			return (usage_error("-o takes exactly one module; use "
+			    "-d or -i for several"));
+	} else if (outputs > 0 || o->dry_run)
+		return (usage_error("-o, -i, -d and -n go with padding, not "
+		    "with --check, analyze or verify"));
+	if (o->nassume > 0 && nmodules != 1)
+		return (usage_error("--assume-end and --assume-next apply to "
+		    "one module"));
+	if (nmodules == 0)
+		return (usage_error("no module given"));
+	return (0);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct run_options o;
-	int c, i, rc, worst;
+	struct path_list paths;
+	struct job *jobs;
+	struct stat st;
+	size_t i;
+	char *end;
+	int c, rc;
 
 	memset(&o, 0, sizeof(o));
+	o.mode = MODE_PAD;
 	o.kernel = PADKO_KERNEL_CURRENT;
+	o.jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	if (argc > 1 && strcmp(argv[1], "analyze") == 0) {
-		o.analyze = 1;
+		o.mode = MODE_ANALYZE;
 		argv++;
 		argc--;
 	} else if (argc > 1 && strcmp(argv[1], "verify") == 0) {
-		o.verify = 1;
+		o.mode = MODE_VERIFY;
 		argv++;
 		argc--;
 	}
-	while ((c = getopt_long(argc, argv, "o:ivhVk:", long_options,
+	while ((c = getopt_long(argc, argv, "o:id:nrj:vhV", long_options,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -459,35 +819,52 @@ main(int argc, char **argv)
 		case 'i':
 			o.in_place = 1;
 			break;
+		case 'd':
+			o.outdir = optarg;
+			break;
+		case 'n':
+			o.dry_run = 1;
+			break;
+		case 'r':
+			o.recursive = 1;
+			break;
+		case 'j':
+			errno = 0;
+			o.jobs = strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || o.jobs < 1 ||
+			    o.jobs > 1024)
+				return (usage_error("-j needs a number of jobs "
+				    "from 1 to 1024"));
+			break;
 		case 'v':
 			o.verbose = 1;
+			break;
+		case OPT_CHECK:
+			if (o.mode != MODE_PAD)
+				return (usage_error("--check is a mode of its "
+				    "own"));
+			o.mode = MODE_CHECK;
+			break;
+		case OPT_JSON:
+			o.json = 1;
 			break;
 		case OPT_STRICT:
 			o.strict = 1;
 			break;
 		case OPT_PCPU_DYNAMIC:
 			if (parse_offset(optarg, &o.pcpu_dynamic) != 0 ||
-			    o.pcpu_dynamic == 0) {
-				fprintf(stderr, "padko: --pcpu-dynamic needs a "
-				    "nonzero offset\n");
-				return (EX_USAGE);
-			}
+			    o.pcpu_dynamic == 0)
+				return (usage_error("--pcpu-dynamic needs a "
+				    "nonzero offset"));
 			break;
 		case OPT_KERNEL:
-			if (!o.verify) {
-				fprintf(stderr, "padko: --kernel goes with "
-				    "verify\n");
-				return (EX_USAGE);
-			}
 			if (strcmp(optarg, "current") == 0)
 				o.kernel = PADKO_KERNEL_CURRENT;
 			else if (strcmp(optarg, "legacy") == 0)
 				o.kernel = PADKO_KERNEL_LEGACY;
-			else {
-				fprintf(stderr, "padko: --kernel: %s: not "
-				    "current or legacy\n", optarg);
-				return (EX_USAGE);
-			}
+			else
+				return (usage_error("--kernel takes current "
+				    "or legacy"));
 			break;
 		case OPT_ASSUME_END:
 		case OPT_ASSUME_NEXT:
@@ -497,37 +874,46 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
 			return (0);
 		case 'V':
 			printf("padko %s\n", padko_version());
 			return (0);
 		default:
 			fputs(usage_text, stderr);
+			fputs("Run padko -h for the options.\n", stderr);
 			return (EX_USAGE);
 		}
 	}
+	if (o.kernel != PADKO_KERNEL_CURRENT && o.mode != MODE_VERIFY)
+		return (usage_error("--kernel goes with verify"));
 	argc -= optind;
 	argv += optind;
-	if (o.analyze || o.verify) {
-		if (argc < 1 || o.out != NULL || o.in_place) {
-			fprintf(stderr, "padko: %s takes modules and no -o or "
-			    "-i\n", o.analyze ? "analyze" : "verify");
-			return (EX_USAGE);
+	memset(&paths, 0, sizeof(paths));
+	for (i = 0; i < (size_t)argc; i++) {
+		if (o.recursive && stat(argv[i], &st) == 0 &&
+		    S_ISDIR(st.st_mode))
+			rc = add_tree(&paths, argv[i]);
+		else
+			rc = add_path(&paths, argv[i]);
+		if (rc != 0) {
+			fprintf(stderr, "padko: %s: %s\n", argv[i],
+			    strerror(errno));
+			return (EX_NOINPUT);
 		}
-		worst = 0;
-		for (i = 0; i < argc; i++) {
-			rc = o.analyze ? analyze_one(argv[i], &o) :
-			    verify_one(argv[i], &o);
-			if (rc > worst)
-				worst = rc;
-		}
-		return (worst);
 	}
-	if (argc != 1 || (o.out == NULL) == !o.in_place) {
-		fprintf(stderr, "padko: give one module and either -o "
-		    "output.ko or -i\n");
-		fputs(usage_text, stderr);
-		return (EX_USAGE);
+	if ((rc = check_options(&o, paths.n)) != 0)
+		return (rc);
+	if ((jobs = calloc(paths.n, sizeof(*jobs))) == NULL) {
+		fprintf(stderr, "padko: out of memory\n");
+		return (EX_OSERR);
 	}
-	return (pad_one(argv[0], &o));
+	for (i = 0; i < paths.n; i++)
+		jobs[i].path = paths.v[i];
+	rc = run_batch(jobs, paths.n, &o);
+	for (i = 0; i < paths.n; i++)
+		free(paths.v[i]);
+	free(paths.v);
+	free(jobs);
+	return (rc);
 }

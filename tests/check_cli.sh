@@ -58,7 +58,7 @@ expect "refuse not-elf" 65 "not-elf.ko: not an ELF file" \
     "$work/o/x.ko" -- "$padko" "$dir/not-elf.ko" -o "$work/o/x.ko"
 expect "missing input" 66 "nonexistent.ko" "$work/o/x.ko" -- \
     "$padko" "$work/nonexistent.ko" -o "$work/o/x.ko"
-expect "no output option" 64 "either -o" - -- "$padko" "$dir/nosets.gnu.ko"
+expect "no output option" 64 "give -o output.ko, -i, -d outdir or -n" - -- "$padko" "$dir/nosets.gnu.ko"
 expect "unknown option" 64 "usage:" - -- "$padko" --frobnicate "$dir/nosets.gnu.ko"
 expect "assume-end not a site" 64 "no reference at a set's old end is at 0x1" \
     "$work/o/x.ko" -- "$padko" --assume-end 0x1 "$dir/vnet_bss.gnu.ko" -o "$work/o/x.ko"
