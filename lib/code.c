@@ -75,7 +75,8 @@ struct origin {
  * offset of vnet_data_base in any FreeBSD's struct vnet).
  */
 #define	MAX_SHAPES	8
-#define	CALIBRATION_SITES 4096
+#define	CALIBRATION_SITES 4096	/* sites decoded at most */
+#define	CALIBRATION_ENOUGH 64	/* %fs-based accesses seen per set kind */
 
 struct base_shapes {
 	int64_t		vnet[MAX_SHAPES][2];
@@ -100,6 +101,7 @@ struct code_reader {
 	size_t			 nstarts;
 	struct decoded_fn	 fn;
 	struct base_shapes	 shapes;
+	bool			 calibrated;
 };
 
 static int
@@ -176,7 +178,6 @@ code_reader_new(const struct module *m, struct padko_error *err)
 	}
 	cs_option(r->cs, CS_OPT_DETAIL, CS_OPT_ON);
 	cs_option(r->att, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
-	calibrate(r);
 	return (r);
 }
 
@@ -930,6 +931,11 @@ code_examine(struct code_reader *r, GElf_Addr where, struct code_evidence *ev)
 
 	memset(ev, 0, sizeof(*ev));
 	ev->access = CODE_ACCESS_UNDECIDED;
+	/* Learned once, and only for modules with sites to examine. */
+	if (!r->calibrated) {
+		calibrate(r);
+		r->calibrated = true;
+	}
 	s = model_section_at(r->m, where);
 	if (!is_code(s))
 		return;
@@ -1020,12 +1026,13 @@ calibrate(struct code_reader *r)
 	const cs_x86 *x;
 	struct origin o;
 	GElf_Addr where, value;
-	size_t i, j, n, budget;
+	size_t i, j, n, budget, seen[PADKO_NSET_KINDS];
 	ssize_t at;
 	uint8_t k;
 	int kind;
 
 	budget = CALIBRATION_SITES;
+	memset(seen, 0, sizeof(seen));
 	for (i = 1; i < m->nsections && budget > 0; i++) {
 		rs = &m->sections[i];
 		if (rs->shdr.sh_type != SHT_REL ||
@@ -1044,7 +1051,8 @@ calibrate(struct code_reader *r)
 			value = le32_read((const unsigned char *)
 			    target->data->d_buf + (where -
 			    target->shdr.sh_addr));
-			if ((kind = set_holding(m, value)) < 0)
+			if ((kind = set_holding(m, value)) < 0 ||
+			    seen[kind] >= CALIBRATION_ENOUGH)
 				continue;
 			budget--;
 			if ((at = locate(r, target, where)) < 0)
@@ -1058,6 +1066,8 @@ calibrate(struct code_reader *r)
 				if (x->operands[k].type == X86_OP_MEM) {
 					trace_address(r, (size_t)at,
 					    &x->operands[k].mem, 0, &o);
+					if (o.kind == ORIGIN_FS)
+						seen[kind]++;
 					learn(r, kind, &o);
 					break;
 				}
