@@ -339,6 +339,15 @@ place_file_tail(struct module *m, struct padko_error *err)
 	}
 	m->new_shoff = m->ehdr.e_shoff + (m->ehdr.e_shoff >= from ? growth : 0);
 	m->new_phoff = m->ehdr.e_phoff + (m->ehdr.e_phoff >= from ? growth : 0);
+	if (m->new_shoff + (uint64_t)m->nsections * sizeof(Elf32_Shdr) >
+	    UINT32_MAX)
+		return (padko_fail(err, EX_DATAERR, "%s: the padded file would "
+		    "exceed 4 GB", m->path));
+	for (i = 1; i < m->nsections; i++)
+		if (m->sections[i].new_offset > UINT32_MAX)
+			return (padko_fail(err, EX_DATAERR, "%s: section %s "
+			    "would move beyond 4 GB in the file", m->path,
+			    m->sections[i].name));
 	return (0);
 }
 

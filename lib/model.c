@@ -352,10 +352,6 @@ find_sets(struct module *m, struct padko_error *err)
 				return (padko_fail(err, EX_DATAERR,
 				    "%s: two sections named %s", m->path,
 				    set_names[k]));
-			if (s->shdr.sh_type != SHT_PROGBITS)
-				return (padko_fail(err, EX_DATAERR,
-				    "%s: section %s is not PROGBITS", m->path,
-				    s->name));
 			s->set = k;
 			m->sets[k].sec = s;
 			r = &m->sets[k].report;
@@ -378,6 +374,8 @@ int
 model_read(struct module *m, struct padko_error *err)
 {
 
+	if (validate_ident(m, err) != 0)
+		return (-1);
 	m->elf = elf_memory((char *)m->image, m->size);
 	if (m->elf == NULL)
 		return (padko_fail(err, EX_DATAERR, "%s: %s", m->path,
@@ -385,17 +383,18 @@ model_read(struct module *m, struct padko_error *err)
 	if (read_header(m, err) != 0)
 		return (-1);
 	if (m->ehdr.e_type == ET_REL)
-		return (0);
+		return (validate_relocatable(m, err));
 	if (validate_file_header(m, err) != 0 ||
 	    read_section_headers(m, err) != 0 ||
-	    validate_section_headers(m, err) != 0 ||
+	    validate_name_table(m, err) != 0 ||
 	    read_section_names(m, err) != 0 ||
+	    validate_section_headers(m, err) != 0 ||
 	    read_section_data(m, err) != 0 ||
 	    read_phdrs(m, err) != 0 ||
 	    validate_layout(m, err) != 0 ||
-	    validate_tables(m, err) != 0 ||
 	    find_sets(m, err) != 0 ||
-	    validate_sets(m, err) != 0)
+	    validate_sets(m, err) != 0 ||
+	    validate_tables(m, err) != 0)
 		return (-1);
 	return (0);
 }

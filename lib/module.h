@@ -157,7 +157,10 @@ uint32_t	le32_read(const unsigned char *p);
 void		le32_write(unsigned char *p, uint32_t v);
 
 /* validate.c */
+int	validate_ident(const struct module *m, struct padko_error *err);
+int	validate_relocatable(const struct module *m, struct padko_error *err);
 int	validate_file_header(const struct module *m, struct padko_error *err);
+int	validate_name_table(const struct module *m, struct padko_error *err);
 int	validate_section_headers(const struct module *m,
 	    struct padko_error *err);
 int	validate_layout(const struct module *m, struct padko_error *err);

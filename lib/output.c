@@ -96,8 +96,9 @@ add_section(struct module *m, Elf *e, const struct section *s,
 	return (0);
 }
 
-int
-output_write_fd(struct module *m, int fd, struct padko_error *err)
+/* Writes the module's new image (or its unchanged bytes) to fd. */
+static int
+write_image(struct module *m, int fd, struct padko_error *err)
 {
 	GElf_Ehdr ehdr;
 	Elf *e;
@@ -191,7 +192,7 @@ read_whole_fd(int fd, unsigned char **bufp, size_t *sizep)
  * kernel's loader accepts it.  A failure here is padko's own bug.
  */
 static int
-check_written(struct module *m, int fd, const char *tmp,
+check_written(struct module *m, int fd, const char *target,
     struct padko_error *err)
 {
 	struct padko_verify_report vr;
@@ -201,9 +202,9 @@ check_written(struct module *m, int fd, const char *tmp,
 
 	memset(&w, 0, sizeof(w));
 	if (read_whole_fd(fd, &w.image, &w.size) != 0)
-		return (padko_fail(err, EX_IOERR, "%s: reading back: %s", tmp,
-		    strerror(errno)));
-	w.path = strdup(tmp);
+		return (padko_fail(err, EX_IOERR, "%s: reading back: %s",
+		    target, strerror(errno)));
+	w.path = strdup(target);
 	rc = w.path == NULL ? padko_fail(err, EX_OSERR, "out of memory") :
 	    model_read(&w, err);
 	for (k = 0; rc == 0 && k < PADKO_NSET_KINDS; k++) {
@@ -231,6 +232,30 @@ check_written(struct module *m, int fd, const char *tmp,
 		err->code = EX_SOFTWARE;
 	model_free(&w);
 	return (rc);
+}
+
+/*
+ * Writes the result to fd and, when fd is a regular file that can be read
+ * back, checks what was written (target names it in messages).
+ */
+static int
+write_checked(struct module *m, int fd, const char *target,
+    struct padko_error *err)
+{
+	struct stat st;
+
+	if (write_image(m, fd, err) != 0)
+		return (-1);
+	if (!m->changed || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return (0);
+	return (check_written(m, fd, target, err));
+}
+
+int
+output_write_fd(struct module *m, int fd, struct padko_error *err)
+{
+
+	return (write_checked(m, fd, m->path, err));
 }
 
 int
@@ -266,15 +291,13 @@ output_write_path(struct module *m, const char *path, const struct stat *like,
 		    strerror(errno));
 		goto fail;
 	}
-	if (output_write_fd(m, fd, err) != 0)
+	if (write_checked(m, fd, path, err) != 0)
 		goto fail;
 	if (fsync(fd) != 0) {
 		padko_fail(err, EX_IOERR, "%s: fsync: %s", tmp,
 		    strerror(errno));
 		goto fail;
 	}
-	if (m->changed && check_written(m, fd, tmp, err) != 0)
-		goto fail;
 	if (close(fd) != 0) {
 		fd = -1;
 		padko_fail(err, EX_IOERR, "%s: close: %s", tmp,

@@ -55,6 +55,56 @@ in_file(uint64_t off, uint64_t len, size_t size)
 	return (off <= size && len <= size - off);
 }
 
+/* Checks that the file holds a whole ELF header of its class. */
+int
+validate_ident(const struct module *m, struct padko_error *err)
+{
+	size_t need;
+
+	if (m->size < EI_NIDENT || memcmp(m->image, ELFMAG, SELFMAG) != 0)
+		return (padko_fail(err, EX_DATAERR, "%s: not an ELF file%s",
+		    m->path, m->size < EI_NIDENT ? " (too short)" : ""));
+	need = m->size > EI_CLASS && m->image[EI_CLASS] == ELFCLASS64 ?
+	    sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
+	if (m->size < need)
+		return (padko_fail(err, EX_DATAERR, "%s: truncated ELF header "
+		    "(%zu bytes of %zu)", m->path, m->size, need));
+	return (0);
+}
+
+/*
+ * Checks an ET_REL module (passed through unchanged) enough to call it a
+ * module: its section header table and every section lie in the file.
+ */
+int
+validate_relocatable(const struct module *m, struct padko_error *err)
+{
+	GElf_Shdr sh;
+	Elf_Scn *scn;
+	size_t i, n;
+
+	if ((m->ehdr.e_shoff != 0 && !in_file(m->ehdr.e_shoff,
+	    (uint64_t)(m->ehdr.e_shnum > 0 ? m->ehdr.e_shnum : 1) *
+	    m->ehdr.e_shentsize, m->size)) ||
+	    elf_getshdrnum(m->elf, &n) != 0)
+		return (padko_fail(err, EX_DATAERR, "%s: ELF header: section "
+		    "header table at e_shoff %#jx beyond the end of the file "
+		    "(%#zx)", m->path, (uintmax_t)m->ehdr.e_shoff, m->size));
+	for (i = 1; i < n; i++) {
+		if ((scn = elf_getscn(m->elf, i)) == NULL ||
+		    gelf_getshdr(scn, &sh) == NULL)
+			return (padko_fail(err, EX_DATAERR, "%s: section %zu: "
+			    "bad header: %s", m->path, i, elf_errmsg(-1)));
+		if (sh.sh_type != SHT_NOBITS &&
+		    !in_file(sh.sh_offset, sh.sh_size, m->size))
+			return (padko_fail(err, EX_DATAERR, "%s: section %zu: "
+			    "offset %#jx size %#jx beyond the end of the file "
+			    "(%#zx)", m->path, i, (uintmax_t)sh.sh_offset,
+			    (uintmax_t)sh.sh_size, m->size));
+	}
+	return (0);
+}
+
 int
 validate_file_header(const struct module *m, struct padko_error *err)
 {
@@ -137,14 +187,14 @@ check_link(const struct module *m, const struct section *s, uint32_t want1,
 	uint32_t type;
 
 	if (s->shdr.sh_link == 0 || s->shdr.sh_link >= m->nsections)
-		return (padko_fail(err, EX_DATAERR, "%s: section %zu: sh_link "
-		    "%u out of range (%zu sections)", m->path, s->index,
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: sh_link "
+		    "%u out of range (%zu sections)", m->path, s->name,
 		    s->shdr.sh_link, m->nsections));
 	type = m->sections[s->shdr.sh_link].shdr.sh_type;
 	if (type != want1 && type != want2)
-		return (padko_fail(err, EX_DATAERR, "%s: section %zu: sh_link "
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: sh_link "
 		    "%u names a section of type %u, not the table it needs",
-		    m->path, s->index, s->shdr.sh_link, type));
+		    m->path, s->name, s->shdr.sh_link, type));
 	return (0);
 }
 
@@ -169,9 +219,9 @@ cmp_range(const void *a, const void *b)
 static int
 check_file_overlaps(const struct module *m, struct padko_error *err)
 {
-	struct file_range *r;
+	struct file_range *r, *p;
 	const struct section *s;
-	size_t i, n;
+	size_t i, n, last;
 	int rc;
 
 	if ((r = calloc(m->nsections + 3, sizeof(*r))) == NULL)
@@ -195,23 +245,50 @@ check_file_overlaps(const struct module *m, struct padko_error *err)
 	}
 	qsort(r, n, sizeof(*r), cmp_range);
 	rc = 0;
+	last = 0;	/* the range reaching furthest so far */
 	for (i = 1; i < n && rc == 0; i++) {
-		if (r[i].off >= r[i - 1].end)
+		if (r[i].off >= r[last].end) {
+			last = i;
 			continue;
-		if (r[i - 1].what == NULL && r[i].what == NULL)
-			rc = padko_fail(err, EX_DATAERR, "%s: sections %zu and "
-			    "%zu overlap in the file (at %#jx)", m->path,
-			    r[i - 1].index, r[i].index, (uintmax_t)r[i].off);
+		}
+		p = &r[last];
+		if (p->what == NULL && r[i].what == NULL)
+			rc = padko_fail(err, EX_DATAERR, "%s: sections %s and "
+			    "%s overlap in the file (at %#jx)", m->path,
+			    m->sections[p->index].name,
+			    m->sections[r[i].index].name, (uintmax_t)r[i].off);
 		else
-			rc = padko_fail(err, EX_DATAERR, "%s: %s%zu overlaps "
-			    "%s in the file (at %#jx)", m->path,
+			rc = padko_fail(err, EX_DATAERR, "%s: %s%s overlaps %s%s "
+			    "in the file (at %#jx)", m->path,
 			    r[i].what != NULL ? r[i].what : "section ",
-			    r[i].what != NULL ? (size_t)0 : r[i].index,
-			    r[i - 1].what != NULL ? r[i - 1].what :
-			    "a section", (uintmax_t)r[i].off);
+			    r[i].what != NULL ? "" :
+			    m->sections[r[i].index].name,
+			    p->what != NULL ? p->what : "section ",
+			    p->what != NULL ? "" : m->sections[p->index].name,
+			    (uintmax_t)r[i].off);
 	}
 	free(r);
 	return (rc);
+}
+
+/* Checks that section names can be read: e_shstrndx names a string table. */
+int
+validate_name_table(const struct module *m, struct padko_error *err)
+{
+	const struct section *s;
+
+	s = &m->sections[m->shstrndx];
+	if (s->shdr.sh_type != SHT_STRTAB || s->shdr.sh_size == 0)
+		return (padko_fail(err, EX_DATAERR, "%s: section name table "
+		    "(section %zu) is not a non-empty SHT_STRTAB", m->path,
+		    m->shstrndx));
+	if (!in_file(s->shdr.sh_offset, s->shdr.sh_size, m->size))
+		return (padko_fail(err, EX_DATAERR, "%s: section name table "
+		    "(section %zu): offset %#jx size %#jx beyond the end of "
+		    "the file (%#zx)", m->path, m->shstrndx,
+		    (uintmax_t)s->shdr.sh_offset, (uintmax_t)s->shdr.sh_size,
+		    m->size));
+	return (0);
 }
 
 int
@@ -221,42 +298,65 @@ validate_section_headers(const struct module *m, struct padko_error *err)
 	uint64_t entsize;
 	size_t i;
 
-	s = &m->sections[m->shstrndx];
-	if (s->shdr.sh_type != SHT_STRTAB || s->shdr.sh_size == 0)
-		return (padko_fail(err, EX_DATAERR, "%s: section name table "
-		    "(section %zu) is not a non-empty SHT_STRTAB", m->path,
-		    m->shstrndx));
 	for (i = 1; i < m->nsections; i++) {
 		s = &m->sections[i];
 		if (!is_pow2_or_zero(s->shdr.sh_addralign))
-			return (padko_fail(err, EX_DATAERR, "%s: section %zu: "
-			    "sh_addralign %#jx is not a power of two", m->path,
-			    i, (uintmax_t)s->shdr.sh_addralign));
+			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+			    "sh_addralign %#jx is not a power of two", m->path, s->name, (uintmax_t)s->shdr.sh_addralign));
+		if (s->shdr.sh_flags & SHF_TLS)
+			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+			    "thread-local storage (SHF_TLS) has no place in a "
+			    "kernel module", m->path, s->name));
+		if ((s->shdr.sh_flags & SHF_COMPRESSED) &&
+		    (s->shdr.sh_flags & SHF_ALLOC))
+			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+			    "SHF_COMPRESSED on an allocated section", m->path,
+			    s->name));
+		if (s->shdr.sh_entsize != 0 &&
+		    s->shdr.sh_size % s->shdr.sh_entsize != 0)
+			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+			    "sh_size %#jx is not a multiple of sh_entsize %ju",
+			    m->path, s->name, (uintmax_t)s->shdr.sh_size,
+			    (uintmax_t)s->shdr.sh_entsize));
+		if (s->shdr.sh_type == SHT_NOBITS &&
+		    s->shdr.sh_offset > m->size)
+			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+			    "NOBITS sh_offset %#jx beyond the end of the file "
+			    "(%#zx)", m->path, s->name, (uintmax_t)s->shdr.sh_offset,
+			    m->size));
+		if (s->shdr.sh_type != SHT_NOBITS && s->shdr.sh_size == 0 &&
+		    (s->shdr.sh_offset < sizeof(Elf32_Ehdr) ||
+		    (s->shdr.sh_offset >= m->ehdr.e_phoff &&
+		    s->shdr.sh_offset < m->ehdr.e_phoff +
+		    (uint64_t)m->ehdr.e_phnum * sizeof(Elf32_Phdr))))
+			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+			    "offset %#jx inside the ELF or program headers",
+			    m->path, s->name, (uintmax_t)s->shdr.sh_offset));
 		if (s->shdr.sh_type != SHT_NOBITS &&
 		    !in_file(s->shdr.sh_offset, s->shdr.sh_size, m->size))
-			return (padko_fail(err, EX_DATAERR, "%s: section %zu: "
+			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
 			    "offset %#jx size %#jx beyond the end of the file "
-			    "(%#zx)", m->path, i, (uintmax_t)s->shdr.sh_offset,
+			    "(%#zx)", m->path, s->name, (uintmax_t)s->shdr.sh_offset,
 			    (uintmax_t)s->shdr.sh_size, m->size));
 		if ((s->shdr.sh_flags & SHF_ALLOC) &&
 		    s->shdr.sh_addr + s->shdr.sh_size > UINT32_MAX)
-			return (padko_fail(err, EX_DATAERR, "%s: section %zu: "
+			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
 			    "address %#jx size %#jx beyond the 32-bit address "
-			    "space", m->path, i, (uintmax_t)s->shdr.sh_addr,
+			    "space", m->path, s->name, (uintmax_t)s->shdr.sh_addr,
 			    (uintmax_t)s->shdr.sh_size));
 		if ((s->shdr.sh_flags & SHF_ALLOC) &&
 		    s->shdr.sh_addralign > 1 &&
 		    s->shdr.sh_addr % s->shdr.sh_addralign != 0)
-			return (padko_fail(err, EX_DATAERR, "%s: section %zu: "
+			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
 			    "address %#jx is not aligned to its sh_addralign "
-			    "%#jx", m->path, i, (uintmax_t)s->shdr.sh_addr,
+			    "%#jx", m->path, s->name, (uintmax_t)s->shdr.sh_addr,
 			    (uintmax_t)s->shdr.sh_addralign));
 		entsize = table_entsize(s->shdr.sh_type);
 		if (entsize != 0 && (s->shdr.sh_entsize != entsize ||
 		    s->shdr.sh_size % entsize != 0))
-			return (padko_fail(err, EX_DATAERR, "%s: section %zu: "
+			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
 			    "sh_entsize %ju / sh_size %#jx do not fit entries "
-			    "of %ju bytes", m->path, i,
+			    "of %ju bytes", m->path, s->name,
 			    (uintmax_t)s->shdr.sh_entsize,
 			    (uintmax_t)s->shdr.sh_size, (uintmax_t)entsize));
 		switch (s->shdr.sh_type) {
@@ -267,8 +367,8 @@ validate_section_headers(const struct module *m, struct padko_error *err)
 			if (s->shdr.sh_info > s->shdr.sh_size /
 			    sizeof(Elf32_Sym))
 				return (padko_fail(err, EX_DATAERR, "%s: section "
-				    "%zu: sh_info %u beyond its %ju symbols",
-				    m->path, i, s->shdr.sh_info,
+				    "%s: sh_info %u beyond its %ju symbols",
+				    m->path, s->name, s->shdr.sh_info,
 				    (uintmax_t)(s->shdr.sh_size /
 				    sizeof(Elf32_Sym))));
 			break;
@@ -287,14 +387,14 @@ validate_section_headers(const struct module *m, struct padko_error *err)
 				return (-1);
 			if (s->shdr.sh_info >= m->nsections)
 				return (padko_fail(err, EX_DATAERR, "%s: section "
-				    "%zu: sh_info %u out of range (%zu "
-				    "sections)", m->path, i, s->shdr.sh_info,
+				    "%s: sh_info %u out of range (%zu "
+				    "sections)", m->path, s->name, s->shdr.sh_info,
 				    m->nsections));
 			break;
 		case SHT_SYMTAB_SHNDX:
-			return (padko_fail(err, EX_DATAERR, "%s: section %zu: "
+			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
 			    "extended section indexes (SHT_SYMTAB_SHNDX) are "
-			    "not supported", m->path, i));
+			    "not supported", m->path, s->name));
 		}
 	}
 	return (check_file_overlaps(m, err));
@@ -308,6 +408,21 @@ validate_layout(const struct module *m, struct padko_error *err)
 	const struct section *a, *b, *s;
 	size_t i;
 
+	for (i = 0; i < m->nphdrs; i++) {
+		p = &m->phdrs[i];
+		if (p->p_filesz > 0 && !in_file(p->p_offset, p->p_filesz,
+		    m->size))
+			return (padko_fail(err, EX_DATAERR, "%s: program header "
+			    "%zu: p_offset %#jx p_filesz %#jx beyond the end "
+			    "of the file (%#zx)", m->path, i,
+			    (uintmax_t)p->p_offset, (uintmax_t)p->p_filesz,
+			    m->size));
+		if (p->p_vaddr + p->p_memsz > UINT32_MAX)
+			return (padko_fail(err, EX_DATAERR, "%s: program header "
+			    "%zu: p_vaddr %#jx p_memsz %#jx beyond the 32-bit "
+			    "address space", m->path, i,
+			    (uintmax_t)p->p_vaddr, (uintmax_t)p->p_memsz));
+	}
 	prev = NULL;
 	for (i = 0; i < m->nphdrs; i++) {
 		p = &m->phdrs[i];
@@ -386,36 +501,58 @@ validate_layout(const struct module *m, struct padko_error *err)
 	return (0);
 }
 
-/* Checks a symbol table's names and section indexes. */
+/* Checks a symbol table's names, section indexes and object extents. */
 static int
 check_symbols(const struct module *m, const struct section *s,
     struct padko_error *err)
 {
+	const struct section *strsec, *in;
 	const Elf32_Sym *sym;
+	const char *str;
 	uint64_t strsz;
 	size_t i, n;
+	int type;
 
 	if (s->data == NULL)
 		return (0);
 	sym = s->data->d_buf;
 	n = s->data->d_size / sizeof(*sym);
-	strsz = m->sections[s->shdr.sh_link].shdr.sh_size;
+	strsec = &m->sections[s->shdr.sh_link];
+	str = strsec->data != NULL ? strsec->data->d_buf : NULL;
+	strsz = str != NULL ? strsec->data->d_size : 0;
 	for (i = 0; i < n; i++) {
-		if (sym[i].st_name >= strsz && sym[i].st_name != 0)
+		if (sym[i].st_name != 0 && (sym[i].st_name >= strsz ||
+		    memchr(str + sym[i].st_name, '\0', strsz -
+		    sym[i].st_name) == NULL))
 			return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: name "
-			    "offset %#x outside its string table (%#jx bytes)",
+			    "at offset %#x %s its string table (%#jx bytes)",
 			    m->path, s->name, i, sym[i].st_name,
-			    (uintmax_t)strsz));
+			    sym[i].st_name >= strsz ? "outside" :
+			    "not terminated in", (uintmax_t)strsz));
 		if (sym[i].st_shndx == SHN_XINDEX)
 			return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: "
 			    "extended section index is not supported",
 			    m->path, s->name, i));
-		if (sym[i].st_shndx < SHN_LORESERVE &&
-		    sym[i].st_shndx >= m->nsections)
+		if (sym[i].st_shndx >= SHN_LORESERVE ||
+		    sym[i].st_shndx == SHN_UNDEF)
+			continue;
+		if (sym[i].st_shndx >= m->nsections)
 			return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: "
 			    "section index %u out of range (%zu sections)",
 			    m->path, s->name, i, sym[i].st_shndx,
 			    m->nsections));
+		in = &m->sections[sym[i].st_shndx];
+		type = ELF32_ST_TYPE(sym[i].st_info);
+		if (!(in->shdr.sh_flags & SHF_ALLOC) ||
+		    (type != STT_OBJECT && type != STT_FUNC))
+			continue;
+		if (sym[i].st_value < in->shdr.sh_addr ||
+		    (uint64_t)sym[i].st_value + sym[i].st_size >
+		    in->shdr.sh_addr + in->shdr.sh_size)
+			return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: %#x "
+			    "size %#x lies outside its section %s", m->path,
+			    s->name, i, sym[i].st_value, sym[i].st_size,
+			    in->name));
 	}
 	return (0);
 }
@@ -434,6 +571,28 @@ segment_holding(const struct module *m, uint64_t addr, uint64_t len)
 			return (p);
 	}
 	return (NULL);
+}
+
+/*
+ * Whether the 4 bytes at addr lie in a section a relocation may patch:
+ * code or data, not a table padko rewrites itself.
+ */
+static bool
+patchable(const struct module *m, uint64_t addr)
+{
+	const struct section *s;
+
+	s = model_section_at(m, addr);
+	if (s == NULL || addr + 4 > s->shdr.sh_addr + s->shdr.sh_size)
+		return (false);
+	switch (s->shdr.sh_type) {
+	case SHT_PROGBITS:
+	case SHT_INIT_ARRAY:
+	case SHT_FINI_ARRAY:
+	case SHT_PREINIT_ARRAY:
+		return (true);
+	}
+	return (false);
 }
 
 /* Checks a relocation table's symbol indexes and offsets. */
@@ -475,6 +634,12 @@ check_relocations(const struct module *m, const struct section *s,
 				return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: "
 				    "r_offset %#jx outside every segment",
 				    m->path, s->name, i, (uintmax_t)offset));
+			if (dynamic && ELF32_R_TYPE(info) != R_386_NONE &&
+			    !patchable(m, offset))
+				return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: "
+				    "r_offset %#jx does not lie in a section of "
+				    "code or data", m->path, s->name, i,
+				    (uintmax_t)offset));
 		} else if (target != NULL && offset + 4 > target->shdr.sh_size &&
 		    ELF32_R_TYPE(info) != R_386_NONE)
 			return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: r_offset "
@@ -482,6 +647,82 @@ check_relocations(const struct module *m, const struct section *s,
 			    (uintmax_t)offset, target->name));
 	}
 	return (0);
+}
+
+/* The value of the first .dynamic entry with a tag, or 0. */
+static uint32_t
+dynamic_value(const Elf32_Dyn *dyn, int64_t tag)
+{
+	size_t i;
+
+	for (i = 0; dyn[i].d_tag != DT_NULL; i++)
+		if (dyn[i].d_tag == tag)
+			return (dyn[i].d_un.d_val);
+	return (0);
+}
+
+/* The name of a .dynamic size tag, for messages. */
+static const char *
+dynamic_size_name(int64_t tag)
+{
+
+	switch (tag) {
+	case DT_SYMENT:
+		return ("DT_SYMENT");
+	case DT_RELENT:
+		return ("DT_RELENT");
+	case DT_RELAENT:
+		return ("DT_RELAENT");
+	case DT_STRSZ:
+		return ("DT_STRSZ");
+	case DT_RELSZ:
+		return ("DT_RELSZ");
+	case DT_RELASZ:
+		return ("DT_RELASZ");
+	case DT_PLTRELSZ:
+		return ("DT_PLTRELSZ");
+	}
+	return ("tag");
+}
+
+/*
+ * Whether a size or entry-size entry of .dynamic agrees with the section
+ * its pointer names (DT_STRSZ with DT_STRTAB, DT_RELSZ with DT_REL...).
+ */
+static bool
+dynamic_size_fits(const struct module *m, const Elf32_Dyn *dyn,
+    int64_t tag, uint32_t val)
+{
+	const struct section *s;
+	int64_t ptr;
+
+	switch (tag) {
+	case DT_SYMENT:
+		return (val == sizeof(Elf32_Sym));
+	case DT_RELENT:
+		return (val == sizeof(Elf32_Rel));
+	case DT_RELAENT:
+		return (val == sizeof(Elf32_Rela));
+	case DT_STRSZ:
+		ptr = DT_STRTAB;
+		break;
+	case DT_RELSZ:
+		ptr = DT_REL;
+		break;
+	case DT_RELASZ:
+		ptr = DT_RELA;
+		break;
+	case DT_PLTRELSZ:
+		ptr = DT_JMPREL;
+		break;
+	default:
+		return (true);
+	}
+	if (val == 0)
+		return (true);
+	s = model_section_at(m, dynamic_value(dyn, ptr));
+	return (s != NULL && dynamic_value(dyn, ptr) + (uint64_t)val <=
+	    s->shdr.sh_addr + s->shdr.sh_size);
 }
 
 /* Checks .dynamic: terminated by DT_NULL, its pointers inside segments. */
@@ -509,6 +750,36 @@ check_dynamic(const struct module *m, struct padko_error *err)
 	if (i == n)
 		return (padko_fail(err, EX_DATAERR, "%s: .dynamic has no DT_NULL "
 		    "terminator", m->path));
+	for (i = 0; dyn[i].d_tag != DT_NULL; i++)
+		if (!dynamic_size_fits(m, dyn, dyn[i].d_tag, dyn[i].d_un.d_val))
+			return (padko_fail(err, EX_DATAERR, "%s: .dynamic[%zu]: "
+			    "%s %#x does not fit the table it describes",
+			    m->path, i, dynamic_size_name(dyn[i].d_tag),
+			    dyn[i].d_un.d_val));
+	return (0);
+}
+
+/* Checks a SysV hash table: its buckets and chains fit, one per symbol. */
+static int
+check_hash(const struct module *m, const struct section *s,
+    struct padko_error *err)
+{
+	const uint32_t *h;
+	uint64_t nbucket, nchain, nsyms;
+
+	if (s->data == NULL || s->data->d_size < 8)
+		return (padko_fail(err, EX_DATAERR, "%s: %s: no room for the "
+		    "hash table header", m->path, s->name));
+	h = s->data->d_buf;
+	nbucket = h[0];
+	nchain = h[1];
+	nsyms = m->sections[s->shdr.sh_link].shdr.sh_size / sizeof(Elf32_Sym);
+	if (8 + 4 * (nbucket + nchain) > s->data->d_size || nbucket == 0 ||
+	    nchain != nsyms)
+		return (padko_fail(err, EX_DATAERR, "%s: %s: %ju buckets and "
+		    "%ju chains do not fit its %#jx bytes and %ju symbols",
+		    m->path, s->name, (uintmax_t)nbucket, (uintmax_t)nchain,
+		    (uintmax_t)s->data->d_size, (uintmax_t)nsyms));
 	return (0);
 }
 
@@ -532,6 +803,10 @@ validate_tables(const struct module *m, struct padko_error *err)
 			    check_relocations(m, s, err) != 0)
 				return (-1);
 			break;
+		case SHT_HASH:
+			if (check_hash(m, s, err) != 0)
+				return (-1);
+			break;
 		}
 	}
 	return (check_dynamic(m, err));
@@ -547,6 +822,7 @@ check_set_symbols(const struct module *m, const struct section *symsec,
 	const char *name, *setname;
 	uint64_t want;
 	size_t i, n;
+	int type;
 
 	if (symsec == NULL || symsec->data == NULL)
 		return (0);
@@ -555,25 +831,58 @@ check_set_symbols(const struct module *m, const struct section *symsec,
 	for (i = 1; i < n; i++) {
 		if (sym[i].st_shndx == SHN_UNDEF)
 			continue;
+		if (sym[i].st_shndx == SHN_XINDEX)
+			return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: "
+			    "extended section index is not supported",
+			    m->path, symsec->name, i));
 		name = elf_strptr(m->elf, symsec->shdr.sh_link, sym[i].st_name);
 		if (name == NULL || (strncmp(name, "__start_set_", 12) != 0 &&
 		    strncmp(name, "__stop_set_", 11) != 0))
 			continue;
 		setname = strchr(name + 2, '_') + 1;
-		set = NULL;
 		if (strcmp(setname, "set_vnet") == 0)
 			set = m->sets[PADKO_SET_VNET].sec;
 		else if (strcmp(setname, "set_pcpu") == 0)
 			set = m->sets[PADKO_SET_PCPU].sec;
-		if (set == NULL)
+		else
 			continue;
+		if (set == NULL)
+			return (padko_fail(err, EX_DATAERR, "%s: %s defines %s, "
+			    "but there is no section %s", m->path,
+			    symsec->name, name, setname));
 		want = set->shdr.sh_addr + (strncmp(name, "__stop_", 7) == 0 ?
 		    set->shdr.sh_size : 0);
-		if (sym[i].st_value != want)
-			return (padko_fail(err, EX_DATAERR, "%s: %s: %s is %#x, "
-			    "not %#jx as section %s says", m->path,
-			    symsec->name, name, sym[i].st_value,
-			    (uintmax_t)want, set->name));
+		type = ELF32_ST_TYPE(sym[i].st_info);
+		if (sym[i].st_value != want || sym[i].st_shndx != set->index ||
+		    (type != STT_NOTYPE && type != STT_OBJECT))
+			return (padko_fail(err, EX_DATAERR, "%s: %s: %s (%#x, "
+			    "section %u, type %d) is not the %s of section %s "
+			    "(%#jx, section %zu)", m->path, symsec->name, name,
+			    sym[i].st_value, sym[i].st_shndx, type,
+			    strncmp(name, "__stop_", 7) == 0 ? "end" : "start",
+			    set->name, (uintmax_t)want, set->index));
+	}
+	return (0);
+}
+
+/* Checks what a section named like a set must be. */
+static int
+check_set_sections(const struct module *m, struct padko_error *err)
+{
+	const struct section *s;
+	size_t i;
+
+	for (i = 1; i < m->nsections; i++) {
+		s = &m->sections[i];
+		if (strcmp(s->name, "set_vnet") != 0 &&
+		    strcmp(s->name, "set_pcpu") != 0)
+			continue;
+		if (!(s->shdr.sh_flags & SHF_ALLOC) ||
+		    s->shdr.sh_type != SHT_PROGBITS)
+			return (padko_fail(err, EX_DATAERR, "%s: section %s is "
+			    "not PROGBITS, or not allocated (type %u, flags "
+			    "%#jx)", m->path, s->name, s->shdr.sh_type,
+			    (uintmax_t)s->shdr.sh_flags));
 	}
 	return (0);
 }
@@ -582,7 +891,8 @@ int
 validate_sets(const struct module *m, struct padko_error *err)
 {
 
-	if (check_set_symbols(m, m->dynsym, err) != 0 ||
+	if (check_set_sections(m, err) != 0 ||
+	    check_set_symbols(m, m->dynsym, err) != 0 ||
 	    check_set_symbols(m, m->symtab, err) != 0)
 		return (-1);
 	return (0);
