@@ -141,6 +141,50 @@ add_symbol_starts(struct code_reader *r, const struct section *symsec)
 
 static void calibrate(struct code_reader *r);
 
+/*
+ * Capstone 4 fills some tables on first use without a lock: decode and
+ * name a few instructions and registers once, before any threads start.
+ */
+int
+code_init(void)
+{
+	static const unsigned char sample[] = {
+		0x64, 0xa1, 0x00, 0x00, 0x00, 0x00,	/* mov %fs:0,%eax */
+		0x8b, 0x4c, 0x30, 0x10,			/* mov 0x10(%eax,%esi),%ecx */
+		0x68, 0x00, 0x10, 0x00, 0x00		/* push $0x1000 */
+	};
+	cs_regs rd, wr;
+	uint8_t nrd, nwr;
+	cs_insn *in;
+	csh cs, att;
+	size_t i, n;
+
+	if (cs_open(CS_ARCH_X86, CS_MODE_32, &cs) != CS_ERR_OK)
+		return (-1);
+	if (cs_open(CS_ARCH_X86, CS_MODE_32, &att) != CS_ERR_OK) {
+		cs_close(&cs);
+		return (-1);
+	}
+	cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
+	cs_option(att, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
+	n = cs_disasm(cs, sample, sizeof(sample), 0, 0, &in);
+	for (i = 0; i < n; i++) {
+		(void)cs_regs_access(cs, &in[i], rd, &nrd, wr, &nwr);
+		(void)cs_insn_group(cs, &in[i], CS_GRP_JUMP);
+		(void)cs_reg_name(cs, X86_REG_EAX);
+	}
+	if (n > 0)
+		cs_free(in, n);
+	n = cs_disasm(att, sample, sizeof(sample), 0, 0, &in);
+	if (n > 0) {
+		(void)cs_reg_name(att, X86_REG_ECX);
+		cs_free(in, n);
+	}
+	cs_close(&cs);
+	cs_close(&att);
+	return (0);
+}
+
 struct code_reader *
 code_reader_new(const struct module *m, struct padko_error *err)
 {

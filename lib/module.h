@@ -180,6 +180,7 @@ GElf_Addr boundary_map_value(const struct module *m, enum padko_ref_site site,
 	    uint64_t where, GElf_Addr value);
 
 /* code.c */
+int	code_init(void);
 struct code_reader *code_reader_new(const struct module *m,
 	    struct padko_error *err);
 void	code_reader_free(struct code_reader *r);

@@ -54,6 +54,19 @@ padko_version(void)
 	return (PADKO_VERSION);
 }
 
+int
+padko_init(struct padko_error *err)
+{
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return (padko_fail(err, EX_SOFTWARE, "libelf: %s",
+		    elf_errmsg(-1)));
+	if (code_init() != 0)
+		return (padko_fail(err, EX_SOFTWARE, "capstone: cannot open "
+		    "the x86 decoder"));
+	return (0);
+}
+
 /* Takes ownership of image (malloc'd) and reads it as a module. */
 static int
 open_image(const char *name, unsigned char *image, size_t size,
@@ -294,6 +307,10 @@ padko_verify_memory(const char *name, const void *image, size_t size,
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return (padko_fail(err, EX_SOFTWARE, "libelf: %s",
 		    elf_errmsg(-1)));
+	if (size >= sizeof(Elf32_Ehdr) && memcmp(image, ELFMAG, SELFMAG) == 0 &&
+	    ((const unsigned char *)image)[EI_CLASS] == ELFCLASS64)
+		return (padko_fail(err, EX_DATAERR, "%s: a 64-bit module: the "
+		    "i386 loader model does not apply", name));
 	memset(&k, 0, sizeof(k));
 	k.kernel = kernel;
 	k.base = KLOAD_DEFAULT_BASE;

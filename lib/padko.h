@@ -133,6 +133,13 @@ struct padko_verify_report {
 	size_t		relative_at_end; /* R_386_RELATIVE left at a set's end */
 };
 
+/*
+ * Prepares the library's decoder and ELF tables.  Call once before using
+ * the library from several threads (each thread with its own modules);
+ * single-threaded callers need not.
+ */
+int	padko_init(struct padko_error *err);
+
 /* Reads and checks a module from a file or from memory (copied). */
 int	padko_open(const char *path, struct padko_module **mp,
 	    struct padko_error *err);

@@ -758,6 +758,60 @@ usage_error(const char *msg)
 	return (EX_USAGE);
 }
 
+/* A module's output, as a key to find two modules writing one file. */
+struct target_key {
+	char		*key;
+	const char	*path;
+};
+
+static int
+cmp_key(const void *a, const void *b)
+{
+
+	return (strcmp(((const struct target_key *)a)->key,
+	    ((const struct target_key *)b)->key));
+}
+
+/*
+ * Refuses a batch in which two modules would be written to the same file
+ * (-d with equal names, -i with the same module twice): one would be lost.
+ */
+static int
+check_targets(const struct path_list *l, const struct run_options *o)
+{
+	struct target_key *k;
+	size_t i, n;
+	int rc;
+
+	if (l->n < 2 || (o->outdir == NULL && !o->in_place))
+		return (0);
+	if ((k = calloc(l->n, sizeof(*k))) == NULL)
+		return (EX_OSERR);
+	n = 0;
+	rc = 0;
+	for (i = 0; i < l->n && rc == 0; i++) {
+		k[n].path = l->v[i];
+		k[n].key = o->in_place ? realpath(l->v[i], NULL) :
+		    output_path(l->v[i], o);
+		if (k[n].key == NULL && (k[n].key = strdup(l->v[i])) == NULL)
+			rc = EX_OSERR;
+		else
+			n++;
+	}
+	qsort(k, n, sizeof(*k), cmp_key);
+	for (i = 1; i < n && rc == 0; i++)
+		if (strcmp(k[i - 1].key, k[i].key) == 0) {
+			fprintf(stderr, "padko: %s and %s would both be written "
+			    "to %s\n", k[i - 1].path, k[i].path, o->in_place ?
+			    k[i].path : k[i].key);
+			rc = EX_USAGE;
+		}
+	for (i = 0; i < n; i++)
+		free(k[i].key);
+	free(k);
+	return (rc);
+}
+
 /* Checks that the options fit together; returns 0 or EX_USAGE. */
 static int
 check_options(const struct run_options *o, size_t nmodules)
@@ -791,6 +845,7 @@ main(int argc, char **argv)
 {
 	struct run_options o;
 	struct path_list paths;
+	struct padko_error e;
 	struct job *jobs;
 	struct stat st;
 	size_t i;
@@ -899,18 +954,29 @@ main(int argc, char **argv)
 		if (rc != 0) {
 			fprintf(stderr, "padko: %s: %s\n", argv[i],
 			    strerror(errno));
-			return (EX_NOINPUT);
+			rc = EX_NOINPUT;
+			jobs = NULL;
+			goto out;
 		}
 	}
-	if ((rc = check_options(&o, paths.n)) != 0)
-		return (rc);
+	jobs = NULL;
+	if ((rc = check_options(&o, paths.n)) != 0 ||
+	    (o.mode == MODE_PAD && (rc = check_targets(&paths, &o)) != 0))
+		goto out;
+	if (padko_init(&e) != 0) {
+		fprintf(stderr, "padko: %s\n", e.msg);
+		rc = e.code;
+		goto out;
+	}
 	if ((jobs = calloc(paths.n, sizeof(*jobs))) == NULL) {
 		fprintf(stderr, "padko: out of memory\n");
-		return (EX_OSERR);
+		rc = EX_OSERR;
+		goto out;
 	}
 	for (i = 0; i < paths.n; i++)
 		jobs[i].path = paths.v[i];
 	rc = run_batch(jobs, paths.n, &o);
+out:
 	for (i = 0; i < paths.n; i++)
 		free(paths.v[i]);
 	free(paths.v);

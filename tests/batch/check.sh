@@ -465,12 +465,12 @@ expected() {
 	done <<EOF
 check 65 4_ok,_3_need_padding,_5_failed
 analyze 65 7_analyzed,_5_failed
-verify 65 3_accepted,_8_refused,_1_failed
-verify-legacy 65 8_accepted,_3_refused,_1_failed
+verify 65 3_accepted,_6_refused,_3_failed
+verify-legacy 65 8_accepted,_1_refused,_3_failed
 dry-run 65 3_would_be_padded,_4_unchanged,_5_failed
 outdir 65 3_padded,_4_unchanged,_5_failed
 in-place 65 3_padded,_4_unchanged,_5_failed
-verify-padded 65 6_accepted,_5_refused,_1_failed
+verify-padded 65 6_accepted,_3_refused,_3_failed
 EOF
 	cd "$work" || exit 1
 }
