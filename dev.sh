@@ -34,7 +34,7 @@ build() {
 
 demo() {
 	build build ""
-	in=tests/fixtures/built/vnet_bss.gnu.ko
+	in=tests/fixtures/built/carp_i686.gnu.ko
 	out=build/demo-padded.ko
 	echo
 	echo "== what a FreeBSD 12.1+ kernel says of the vendor module"
@@ -53,7 +53,7 @@ demo() {
 	done
 	echo
 	echo "== what the linker itself produces with the padding (the reference)"
-	./build/tests/elfcmp tests/fixtures/built/vnet_bss.gnu.padded.ko "$out" &&
+	./build/tests/elfcmp "${in%.ko}.padded.ko" "$out" &&
 	    echo "identical in every allocated byte, header, symbol and relocation"
 }
 

@@ -522,8 +522,9 @@ trace_load(const struct code_reader *r, size_t at, const x86_op_mem *mem,
 			o->load_disp[o->loads] = mem->disp;
 		o->loads++;
 		len = strlen(o->why);
-		snprintf(o->why + len, sizeof(o->why) - len, " -> [%+jd]",
-		    (intmax_t)mem->disp);
+		snprintf(o->why + len, sizeof(o->why) - len, " -> [%c%#jx]",
+		    mem->disp < 0 ? '-' : '+', (uintmax_t)(mem->disp < 0 ?
+		    -mem->disp : mem->disp));
 	} else
 		set_origin(o, ORIGIN_UNKNOWN, "loaded through a pointer not "
 		    "based on %fs");
