@@ -74,8 +74,11 @@ last_word_is_object(const struct module *m, const struct section *set)
 		if (sym[i].st_shndx != set->index || sym[i].st_size == 0 ||
 		    ELF32_ST_TYPE(sym[i].st_info) == STT_SECTION)
 			continue;
+		/* Only a symbol that lies within the set can be its object. */
 		if (sym[i].st_value <= word &&
-		    word < (GElf_Addr)sym[i].st_value + sym[i].st_size)
+		    word < (GElf_Addr)sym[i].st_value + sym[i].st_size &&
+		    (GElf_Addr)sym[i].st_value + sym[i].st_size <=
+		    word + PADKO_PAD_SIZE)
 			return (true);
 	}
 	return (false);
@@ -260,7 +263,7 @@ place_segments(struct module *m)
 				    last->shdr.sh_size) - np->p_vaddr;
 			continue;
 		}
-		if (p->p_memsz == 0 && p->p_filesz == 0 && p->p_vaddr == 0)
+		if (p->p_memsz == 0 && p->p_filesz == 0)
 			continue;
 		np->p_vaddr = layout_map_addr(m, p->p_vaddr);
 		shift = (int64_t)np->p_vaddr - (int64_t)p->p_vaddr;

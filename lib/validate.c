@@ -854,11 +854,13 @@ check_set_symbols(const struct module *m, const struct section *symsec,
 		    set->shdr.sh_size : 0);
 		type = ELF32_ST_TYPE(sym[i].st_info);
 		if (sym[i].st_value != want || sym[i].st_shndx != set->index ||
+		    sym[i].st_size != 0 ||
 		    (type != STT_NOTYPE && type != STT_OBJECT))
 			return (padko_fail(err, EX_DATAERR, "%s: %s: %s (%#x, "
-			    "section %u, type %d) is not the %s of section %s "
-			    "(%#jx, section %zu)", m->path, symsec->name, name,
-			    sym[i].st_value, sym[i].st_shndx, type,
+			    "size %u, section %u, type %d) is not the %s of "
+			    "section %s (%#jx, section %zu)", m->path,
+			    symsec->name, name, sym[i].st_value,
+			    sym[i].st_size, sym[i].st_shndx, type,
 			    strncmp(name, "__stop_", 7) == 0 ? "end" : "start",
 			    set->name, (uintmax_t)want, set->index));
 	}
