@@ -70,17 +70,14 @@ last_word_is_object(const struct module *m, const struct section *set)
 	word = set->shdr.sh_addr + set->shdr.sh_size - PADKO_PAD_SIZE;
 	sym = m->symtab->data->d_buf;
 	n = m->symtab->data->d_size / sizeof(*sym);
-	for (i = 1; i < n; i++) {
-		if (sym[i].st_shndx != set->index || sym[i].st_size == 0 ||
-		    ELF32_ST_TYPE(sym[i].st_info) == STT_SECTION)
-			continue;
-		/* Only a symbol that lies within the set can be its object. */
-		if (sym[i].st_value <= word &&
-		    word < (GElf_Addr)sym[i].st_value + sym[i].st_size &&
-		    (GElf_Addr)sym[i].st_value + sym[i].st_size <=
+	/* An object that ends at the set's end and covers its last word. */
+	for (i = 1; i < n; i++)
+		if (sym[i].st_shndx == set->index &&
+		    ELF32_ST_TYPE(sym[i].st_info) == STT_OBJECT &&
+		    sym[i].st_value <= word &&
+		    (GElf_Addr)sym[i].st_value + sym[i].st_size ==
 		    word + PADKO_PAD_SIZE)
 			return (true);
-	}
 	return (false);
 }
 

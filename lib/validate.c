@@ -303,6 +303,11 @@ validate_section_headers(const struct module *m, struct padko_error *err)
 		if (!is_pow2_or_zero(s->shdr.sh_addralign))
 			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
 			    "sh_addralign %#jx is not a power of two", m->path, s->name, (uintmax_t)s->shdr.sh_addralign));
+		if (s->shdr.sh_type == SHT_GROUP ||
+		    (s->shdr.sh_flags & SHF_GROUP))
+			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+			    "section groups belong to relocatable objects, not "
+			    "to linked modules", m->path, s->name));
 		if (s->shdr.sh_flags & SHF_TLS)
 			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
 			    "thread-local storage (SHF_TLS) has no place in a "
@@ -400,6 +405,9 @@ validate_section_headers(const struct module *m, struct padko_error *err)
 	return (check_file_overlaps(m, err));
 }
 
+static const GElf_Phdr *segment_holding(const struct module *m,
+    uint64_t addr, uint64_t len);
+
 /* Checks the program headers, and how sections sit in the segments. */
 int
 validate_layout(const struct module *m, struct padko_error *err)
@@ -422,6 +430,24 @@ validate_layout(const struct module *m, struct padko_error *err)
 			    "%zu: p_vaddr %#jx p_memsz %#jx beyond the 32-bit "
 			    "address space", m->path, i,
 			    (uintmax_t)p->p_vaddr, (uintmax_t)p->p_memsz));
+	}
+	for (i = 0; i < m->nphdrs; i++) {
+		p = &m->phdrs[i];
+		if (p->p_type == PT_LOAD || (p->p_memsz == 0 && p->p_filesz == 0))
+			continue;
+		if (segment_holding(m, p->p_vaddr, p->p_memsz > p->p_filesz ?
+		    p->p_memsz : p->p_filesz) == NULL)
+			return (padko_fail(err, EX_DATAERR, "%s: program header "
+			    "%zu (type %#x) at %#jx, size %#jx, lies outside "
+			    "every PT_LOAD", m->path, i, p->p_type,
+			    (uintmax_t)p->p_vaddr, (uintmax_t)p->p_memsz));
+		if (p->p_type == PT_DYNAMIC && m->dynamic != NULL &&
+		    (p->p_memsz != m->dynamic->shdr.sh_size ||
+		    p->p_filesz != m->dynamic->shdr.sh_size))
+			return (padko_fail(err, EX_DATAERR, "%s: PT_DYNAMIC size "
+			    "%#jx is not that of .dynamic (%#jx)", m->path,
+			    (uintmax_t)p->p_memsz,
+			    (uintmax_t)m->dynamic->shdr.sh_size));
 	}
 	prev = NULL;
 	for (i = 0; i < m->nphdrs; i++) {
