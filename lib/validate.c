@@ -431,24 +431,6 @@ validate_layout(const struct module *m, struct padko_error *err)
 			    "address space", m->path, i,
 			    (uintmax_t)p->p_vaddr, (uintmax_t)p->p_memsz));
 	}
-	for (i = 0; i < m->nphdrs; i++) {
-		p = &m->phdrs[i];
-		if (p->p_type == PT_LOAD || (p->p_memsz == 0 && p->p_filesz == 0))
-			continue;
-		if (segment_holding(m, p->p_vaddr, p->p_memsz > p->p_filesz ?
-		    p->p_memsz : p->p_filesz) == NULL)
-			return (padko_fail(err, EX_DATAERR, "%s: program header "
-			    "%zu (type %#x) at %#jx, size %#jx, lies outside "
-			    "every PT_LOAD", m->path, i, p->p_type,
-			    (uintmax_t)p->p_vaddr, (uintmax_t)p->p_memsz));
-		if (p->p_type == PT_DYNAMIC && m->dynamic != NULL &&
-		    (p->p_memsz != m->dynamic->shdr.sh_size ||
-		    p->p_filesz != m->dynamic->shdr.sh_size))
-			return (padko_fail(err, EX_DATAERR, "%s: PT_DYNAMIC size "
-			    "%#jx is not that of .dynamic (%#jx)", m->path,
-			    (uintmax_t)p->p_memsz,
-			    (uintmax_t)m->dynamic->shdr.sh_size));
-	}
 	prev = NULL;
 	for (i = 0; i < m->nphdrs; i++) {
 		p = &m->phdrs[i];
@@ -483,6 +465,24 @@ validate_layout(const struct module *m, struct padko_error *err)
 			    "one before it", m->path, i,
 			    (uintmax_t)p->p_vaddr));
 		prev = p;
+	}
+	for (i = 0; i < m->nphdrs; i++) {
+		p = &m->phdrs[i];
+		if (p->p_type == PT_LOAD || (p->p_memsz == 0 && p->p_filesz == 0))
+			continue;
+		/* Its start; PT_GNU_RELRO may be rounded up past its end. */
+		if (segment_holding(m, p->p_vaddr, 1) == NULL)
+			return (padko_fail(err, EX_DATAERR, "%s: program header "
+			    "%zu (type %#x) at %#jx, size %#jx, starts outside "
+			    "every PT_LOAD", m->path, i, p->p_type,
+			    (uintmax_t)p->p_vaddr, (uintmax_t)p->p_memsz));
+		if (p->p_type == PT_DYNAMIC && m->dynamic != NULL &&
+		    (p->p_memsz != m->dynamic->shdr.sh_size ||
+		    p->p_filesz != m->dynamic->shdr.sh_size))
+			return (padko_fail(err, EX_DATAERR, "%s: PT_DYNAMIC size "
+			    "%#jx is not that of .dynamic (%#jx)", m->path,
+			    (uintmax_t)p->p_memsz,
+			    (uintmax_t)m->dynamic->shdr.sh_size));
 	}
 	for (i = 0; i < m->nalloc; i++) {
 		a = m->alloc[i];
