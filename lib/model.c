@@ -420,13 +420,27 @@ model_free(struct module *m)
 	free(m->path);
 }
 
-/* The non-empty allocated section that contains addr, or NULL. */
+/*
+ * The non-empty allocated section that contains addr, or NULL.  Lookups
+ * alternate between relocation offsets (in address order) and the
+ * addresses they hold, so the sections of the last two hits are tried
+ * first.
+ */
 struct section *
 model_section_at(const struct module *m, GElf_Addr addr)
 {
+	struct module *mm = (struct module *)m;
 	struct section *s;
-	size_t lo, hi, mid;
+	size_t lo, hi, mid, h;
 
+	for (h = 0; h < 2; h++) {
+		if (m->hint[h] >= m->nalloc)
+			continue;
+		s = m->alloc[m->hint[h]];
+		if (addr >= s->shdr.sh_addr &&
+		    addr < s->shdr.sh_addr + s->shdr.sh_size)
+			return (s);
+	}
 	lo = 0;
 	hi = m->nalloc;
 	while (lo < hi) {
@@ -438,12 +452,13 @@ model_section_at(const struct module *m, GElf_Addr addr)
 	}
 	while (lo > 0) {
 		s = m->alloc[--lo];
-		if (s->shdr.sh_flags & SHF_TLS)
-			continue;
 		if (s->shdr.sh_size == 0)
 			continue;
-		if (addr < s->shdr.sh_addr + s->shdr.sh_size)
+		if (addr < s->shdr.sh_addr + s->shdr.sh_size) {
+			mm->hint[1] = mm->hint[0];
+			mm->hint[0] = lo;
 			return (s);
+		}
 		return (NULL);
 	}
 	return (NULL);

@@ -115,6 +115,7 @@ struct module {
 	size_t		 shstrndx;
 	struct section	**alloc;	/* SHF_ALLOC sections by address */
 	size_t		 nalloc;
+	size_t		 hint[2];	/* alloc[] indexes of the last hits */
 	GElf_Phdr	*phdrs;
 	GElf_Phdr	*new_phdrs;
 	size_t		 nphdrs;

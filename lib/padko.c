@@ -196,6 +196,22 @@ padko_plan(struct padko_module *pm, struct padko_error *err)
 }
 
 int
+padko_needs_padding(struct padko_module *pm, int *needs,
+    struct padko_error *err)
+{
+	struct module *m;
+
+	m = &pm->m;
+	*needs = 0;
+	if (m->ehdr.e_type == ET_REL)
+		return (0);
+	if (!m->planned && layout_plan(m, err) != 0)
+		return (-1);
+	*needs = m->changed;
+	return (0);
+}
+
+int
 padko_changed(const struct padko_module *pm)
 {
 

@@ -167,6 +167,14 @@ void	padko_set_strict(struct padko_module *m, int strict);
 /* Plans the padding and rewrites the module in memory. */
 int	padko_plan(struct padko_module *m, struct padko_error *err);
 
+/*
+ * Decides only whether the module needs padding (*needs), without
+ * classifying references or rewriting: what --check needs.  padko_plan()
+ * may still be called afterwards.
+ */
+int	padko_needs_padding(struct padko_module *m, int *needs,
+	    struct padko_error *err);
+
 /* Nonzero when padko_plan() found something to change. */
 int	padko_changed(const struct padko_module *m);
 

@@ -150,24 +150,6 @@ rewrite_symbols(struct module *m, struct section *symsec,
 	return (0);
 }
 
-/* Whether the kernel's i386 loader handles this dynamic relocation type. */
-static bool
-reloc_type_known(unsigned type)
-{
-
-	switch (type) {
-	case R_386_NONE:
-	case R_386_32:
-	case R_386_PC32:
-	case R_386_GLOB_DAT:
-	case R_386_JMP_SLOT:
-	case R_386_RELATIVE:
-	case R_386_IRELATIVE:
-		return (true);
-	}
-	return (false);
-}
-
 /* Rewrites the address stored at a relocation's place. */
 static int
 rewrite_in_place(struct module *m, GElf_Addr where,
@@ -234,11 +216,6 @@ rewrite_relocations(struct module *m, struct section *rs,
 			type = ELF32_R_TYPE(rela[i].r_info);
 			sym = ELF32_R_SYM(rela[i].r_info);
 		}
-		if (dynamic && !reloc_type_known(type))
-			return (padko_fail(err, EX_DATAERR,
-			    "%s: %s[%zu]: relocation type %u at %#jx is not "
-			    "one the i386 kernel loader handles", m->path,
-			    rs->name, i, type, (uintmax_t)offset));
 		if (dynamic && reloc_value_is_address(type, sym)) {
 			if (rs->shdr.sh_type == SHT_REL) {
 				if (rewrite_in_place(m, offset, err) != 0)

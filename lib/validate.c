@@ -621,7 +621,25 @@ patchable(const struct module *m, uint64_t addr)
 	return (false);
 }
 
-/* Checks a relocation table's symbol indexes and offsets. */
+/* Whether the kernel's i386 loader handles this dynamic relocation type. */
+static bool
+reloc_type_known(unsigned type)
+{
+
+	switch (type) {
+	case R_386_NONE:
+	case R_386_32:
+	case R_386_PC32:
+	case R_386_GLOB_DAT:
+	case R_386_JMP_SLOT:
+	case R_386_RELATIVE:
+	case R_386_IRELATIVE:
+		return (true);
+	}
+	return (false);
+}
+
+/* Checks a relocation table's types, symbol indexes and offsets. */
 static int
 check_relocations(const struct module *m, const struct section *s,
     struct padko_error *err)
@@ -649,6 +667,11 @@ check_relocations(const struct module *m, const struct section *s,
 		    rela[i].r_offset;
 		info = s->shdr.sh_type == SHT_REL ? rel[i].r_info :
 		    rela[i].r_info;
+		if (dynamic && !reloc_type_known(ELF32_R_TYPE(info)))
+			return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: "
+			    "relocation type %u at %#jx is not one the i386 "
+			    "kernel loader handles", m->path, s->name, i,
+			    ELF32_R_TYPE(info), (uintmax_t)offset));
 		if (ELF32_R_SYM(info) >= nsyms)
 			return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: symbol "
 			    "index %u beyond %s (%ju symbols)", m->path,

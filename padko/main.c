@@ -367,8 +367,8 @@ done:
 }
 
 /*
- * --check: a module is acceptable when a current kernel would load it and
- * padko finds nothing to pad.
+ * --check: a module is acceptable when padko finds nothing to pad.  Only
+ * the layout is planned, unless the JSON report wants the decisions too.
  */
 static int
 check_module(const char *in, const struct run_options *o, FILE *out,
@@ -377,15 +377,16 @@ check_module(const char *in, const struct run_options *o, FILE *out,
 	struct padko_module *m;
 	struct padko_error e;
 	struct json j;
-	int rc;
+	int needs, rc;
 
 	m = NULL;
 	memset(&e, 0, sizeof(e));
 	rc = 0;
-	if (padko_open(in, &m, &e) != 0 || padko_plan(m, &e) != 0) {
+	if (padko_open(in, &m, &e) != 0 || (o->json ? padko_plan(m, &e) :
+	    padko_needs_padding(m, &needs, &e)) != 0) {
 		rc = fail(err, &e);
 		*oc = OUT_FAILED;
-	} else if (padko_changed(m)) {
+	} else if (o->json ? padko_changed(m) : needs) {
 		rc = 1;
 		*oc = OUT_NEEDS;
 		if (!o->json)

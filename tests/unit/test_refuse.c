@@ -255,7 +255,8 @@ test_unknown_reloc_type(void **state)
 	g = eg_new();
 	moving_module(g);
 	eg_rel(g, 0x1994, R_386_16, 0);
-	assert_int_equal(assert_refused(g, EX_DATAERR, "type 20", NULL), 0);
+	/* Refused when read (validation): either stage is right. */
+	(void)assert_refused(g, EX_DATAERR, "type 20", NULL);
 }
 
 /* R_386_COPY (5): the kernel refuses it, and so does padko. */
@@ -268,7 +269,7 @@ test_copy_reloc_refused(void **state)
 	g = eg_new();
 	moving_module(g);
 	eg_rel(g, 0x1994, R_386_COPY, 1);
-	assert_int_equal(assert_refused(g, EX_DATAERR, "type 5", NULL), 0);
+	(void)assert_refused(g, EX_DATAERR, "type 5", NULL);
 }
 
 /*
