@@ -77,10 +77,13 @@ refuse(struct kload *k, const char *fmt, ...)
 {
 	va_list ap;
 
+	/* The kernel stops at the first refusal: keep its message. */
+	if (k->accepted) {
+		va_start(ap, fmt);
+		vsnprintf(k->message, sizeof(k->message), fmt, ap);
+		va_end(ap);
+	}
 	k->accepted = 0;
-	va_start(ap, fmt);
-	vsnprintf(k->message, sizeof(k->message), fmt, ap);
-	va_end(ap);
 	return (1);
 }
 
@@ -552,9 +555,11 @@ kload_run(struct kload *k, const unsigned char *file, size_t size,
 	k->message[0] = '\0';
 	if ((rc = map_segments(k, file, size, path, err)) != 0)
 		return (rc < 0 ? -1 : 0);
-	if (parse_dynamic(k) != 0 ||
-	    parse_set(k, PADKO_SET_PCPU, path) != 0 ||
-	    parse_set(k, PADKO_SET_VNET, path) != 0)
+	if (parse_dynamic(k) != 0)
+		return (0);
+	/* Both sets are looked at, for the report; the first refusal wins. */
+	if ((parse_set(k, PADKO_SET_PCPU, path) |
+	    parse_set(k, PADKO_SET_VNET, path)) != 0)
 		return (0);
 	relocate(k);
 	return (0);
