@@ -941,6 +941,7 @@ eg_image_rel(const struct eg_image *img, size_t i)
 	GElf_Shdr sh;
 	GElf_Rel rel;
 
+	memset(&rel, 0, sizeof(rel));
 	if ((scn = eg_image_scn(img, ".rel.dyn", &sh)) == NULL ||
 	    (d = elf_getdata(scn, NULL)) == NULL ||
 	    gelf_getrel(d, (int)i, &rel) == NULL)
