@@ -376,7 +376,7 @@ model_read(struct module *m, struct padko_error *err)
 
 	if (validate_ident(m, err) != 0)
 		return (-1);
-	m->elf = elf_memory((char *)m->image, m->size);
+	m->elf = elf_memory((char *)m->file.bytes, m->file.size);
 	if (m->elf == NULL)
 		return (padko_fail(err, EX_DATAERR, "%s: %s", m->path,
 		    elf_errmsg(-1)));
@@ -416,7 +416,7 @@ model_free(struct module *m)
 	free(m->assume);
 	if (m->elf != NULL)
 		elf_end(m->elf);
-	free(m->image);
+	file_image_release(&m->file);
 	free(m->path);
 }
 

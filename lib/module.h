@@ -29,6 +29,7 @@
 /*
  * The in-memory model of a module and the stages that work on it:
  *
+ *	image.c		bring the file into memory
  *	model.c		read the ELF file into a module
  *	layout.c	plan the new addresses and file offsets
  *	boundary.c	decide what each reference at a set's old end means
@@ -103,10 +104,16 @@ struct code_evidence {
 
 struct code_reader;
 
+/* A whole file in memory (image.c). */
+struct file_image {
+	unsigned char	*bytes;
+	size_t		 size;
+	bool		 mapped;	/* by mmap, else malloc'd */
+};
+
 struct module {
 	char		*path;
-	unsigned char	*image;		/* the whole input file */
-	size_t		 size;
+	struct file_image file;		/* the whole input file */
 	Elf		*elf;
 	GElf_Ehdr	 ehdr;
 
@@ -191,9 +198,13 @@ void	code_examine(struct code_reader *r, GElf_Addr where,
 /* rewrite.c */
 int	rewrite_module(struct module *m, struct padko_error *err);
 
+/* image.c */
+int	file_image_read(int fd, struct file_image *img);
+void	file_image_rest(struct file_image *img);
+void	file_image_release(struct file_image *img);
+
 /* output.c */
 int	output_write_fd(struct module *m, int fd, struct padko_error *err);
-int	read_whole_fd(int fd, unsigned char **bufp, size_t *sizep);
 struct stat;
 int	output_write_path(struct module *m, const char *path,
 	    const struct stat *like, struct padko_error *err);

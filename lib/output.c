@@ -106,7 +106,7 @@ write_image(struct module *m, int fd, struct padko_error *err)
 	int rc;
 
 	if (!m->changed) {
-		if (write_all(fd, m->image, m->size) != 0)
+		if (write_all(fd, m->file.bytes, m->file.size) != 0)
 			return (padko_fail(err, EX_IOERR, "%s: write: %s",
 			    m->path, strerror(errno)));
 		return (0);
@@ -156,36 +156,6 @@ out:
 	return (rc);
 }
 
-/* Reads a whole file into memory. */
-int
-read_whole_fd(int fd, unsigned char **bufp, size_t *sizep)
-{
-	struct stat st;
-	unsigned char *buf;
-	size_t done;
-	ssize_t n;
-
-	if (fstat(fd, &st) != 0)
-		return (-1);
-	if ((buf = malloc(st.st_size > 0 ? (size_t)st.st_size : 1)) == NULL)
-		return (-1);
-	for (done = 0; done < (size_t)st.st_size; done += (size_t)n) {
-		n = pread(fd, buf + done, (size_t)st.st_size - done,
-		    (off_t)done);
-		if (n < 0 && errno == EINTR) {
-			n = 0;
-			continue;
-		}
-		if (n <= 0) {
-			free(buf);
-			return (-1);
-		}
-	}
-	*bufp = buf;
-	*sizep = (size_t)st.st_size;
-	return (0);
-}
-
 /*
  * Checks what was written: it reads back as a module, every set that was
  * to be padded ends in the padding word, and the model of a current
@@ -201,8 +171,10 @@ check_written(struct module *m, int fd, const char *target,
 	char why[sizeof(vr.message)];
 	int k, rc;
 
+	/* The input's pages are not needed while the output is checked. */
+	file_image_rest(&m->file);
 	memset(&w, 0, sizeof(w));
-	if (read_whole_fd(fd, &w.image, &w.size) != 0)
+	if (file_image_read(fd, &w.file) != 0)
 		return (padko_fail(err, EX_IOERR, "%s: reading back: %s",
 		    target, strerror(errno)));
 	w.path = strdup(target);
@@ -226,10 +198,10 @@ check_written(struct module *m, int fd, const char *target,
 	 * not have loaded the input either (asked only then: it costs a
 	 * second load of the whole module).
 	 */
-	if (rc == 0 && padko_verify_memory(m->path, w.image, w.size,
+	if (rc == 0 && padko_verify_memory(m->path, w.file.bytes, w.file.size,
 	    PADKO_KERNEL_CURRENT, &vr, err) == 0 && !vr.accepted) {
 		snprintf(why, sizeof(why), "%s", vr.message);
-		if (padko_verify_memory(m->path, m->image, m->size,
+		if (padko_verify_memory(m->path, m->file.bytes, m->file.size,
 		    PADKO_KERNEL_LEGACY, &vr, err) == 0 && vr.accepted)
 			rc = padko_fail(err, EX_SOFTWARE, "%s: internal error: "
 			    "the kernel would refuse the padded module: %s",

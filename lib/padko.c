@@ -67,27 +67,26 @@ padko_init(struct padko_error *err)
 	return (0);
 }
 
-/* Takes ownership of image (malloc'd) and reads it as a module. */
+/* Takes ownership of the file image and reads it as a module. */
 static int
-open_image(const char *name, unsigned char *image, size_t size,
+open_image(const char *name, struct file_image *img,
     struct padko_module **mp, struct padko_error *err)
 {
 	struct padko_module *pm;
 
 	*mp = NULL;
 	if (elf_version(EV_CURRENT) == EV_NONE) {
-		free(image);
+		file_image_release(img);
 		return (padko_fail(err, EX_SOFTWARE, "libelf: %s",
 		    elf_errmsg(-1)));
 	}
 	if ((pm = calloc(1, sizeof(*pm))) == NULL ||
 	    (pm->m.path = strdup(name)) == NULL) {
 		free(pm);
-		free(image);
+		file_image_release(img);
 		return (padko_fail(err, EX_OSERR, "%s: out of memory", name));
 	}
-	pm->m.image = image;
-	pm->m.size = size;
+	pm->m.file = *img;
 	if (model_read(&pm->m, err) != 0) {
 		padko_close(pm);
 		return (-1);
@@ -100,41 +99,42 @@ int
 padko_open(const char *path, struct padko_module **mp,
     struct padko_error *err)
 {
+	struct file_image img;
 	struct stat st;
-	unsigned char *image;
-	size_t size;
 	int fd;
 
 	*mp = NULL;
 	if ((fd = open(path, O_RDONLY)) < 0)
-		return (padko_fail(err, errno == ENOENT ? EX_NOINPUT :
-		    EX_NOINPUT, "%s: %s", path, strerror(errno)));
+		return (padko_fail(err, EX_NOINPUT, "%s: %s", path,
+		    strerror(errno)));
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return (padko_fail(err, EX_NOINPUT, "%s: not a regular file",
 		    path));
 	}
-	if (read_whole_fd(fd, &image, &size) != 0) {
+	if (file_image_read(fd, &img) != 0) {
 		padko_fail(err, EX_IOERR, "%s: read: %s", path,
 		    strerror(errno));
 		close(fd);
 		return (-1);
 	}
 	close(fd);
-	return (open_image(path, image, size, mp, err));
+	return (open_image(path, &img, mp, err));
 }
 
 int
 padko_open_memory(const char *name, const void *image, size_t size,
     struct padko_module **mp, struct padko_error *err)
 {
-	unsigned char *copy;
+	struct file_image img;
 
 	*mp = NULL;
-	if ((copy = malloc(size > 0 ? size : 1)) == NULL)
+	if ((img.bytes = malloc(size > 0 ? size : 1)) == NULL)
 		return (padko_fail(err, EX_OSERR, "%s: out of memory", name));
-	memcpy(copy, image, size);
-	return (open_image(name, copy, size, mp, err));
+	memcpy(img.bytes, image, size);
+	img.size = size;
+	img.mapped = false;
+	return (open_image(name, &img, mp, err));
 }
 
 int
@@ -355,21 +355,20 @@ int
 padko_verify_file(const char *path, enum padko_kernel kernel,
     struct padko_verify_report *r, struct padko_error *err)
 {
-	unsigned char *image;
-	size_t size;
+	struct file_image img;
 	int fd, rc;
 
 	if ((fd = open(path, O_RDONLY)) < 0)
 		return (padko_fail(err, EX_NOINPUT, "%s: %s", path,
 		    strerror(errno)));
-	if (read_whole_fd(fd, &image, &size) != 0) {
+	if (file_image_read(fd, &img) != 0) {
 		padko_fail(err, EX_IOERR, "%s: read: %s", path,
 		    strerror(errno));
 		close(fd);
 		return (-1);
 	}
 	close(fd);
-	rc = padko_verify_memory(path, image, size, kernel, r, err);
-	free(image);
+	rc = padko_verify_memory(path, img.bytes, img.size, kernel, r, err);
+	file_image_release(&img);
 	return (rc);
 }

@@ -61,14 +61,14 @@ validate_ident(const struct module *m, struct padko_error *err)
 {
 	size_t need;
 
-	if (m->size < EI_NIDENT || memcmp(m->image, ELFMAG, SELFMAG) != 0)
+	if (m->file.size < EI_NIDENT || memcmp(m->file.bytes, ELFMAG, SELFMAG) != 0)
 		return (padko_fail(err, EX_DATAERR, "%s: not an ELF file%s",
-		    m->path, m->size < EI_NIDENT ? " (too short)" : ""));
-	need = m->size > EI_CLASS && m->image[EI_CLASS] == ELFCLASS64 ?
+		    m->path, m->file.size < EI_NIDENT ? " (too short)" : ""));
+	need = m->file.size > EI_CLASS && m->file.bytes[EI_CLASS] == ELFCLASS64 ?
 	    sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
-	if (m->size < need)
+	if (m->file.size < need)
 		return (padko_fail(err, EX_DATAERR, "%s: truncated ELF header "
-		    "(%zu bytes of %zu)", m->path, m->size, need));
+		    "(%zu bytes of %zu)", m->path, m->file.size, need));
 	return (0);
 }
 
@@ -85,22 +85,22 @@ validate_relocatable(const struct module *m, struct padko_error *err)
 
 	if ((m->ehdr.e_shoff != 0 && !in_file(m->ehdr.e_shoff,
 	    (uint64_t)(m->ehdr.e_shnum > 0 ? m->ehdr.e_shnum : 1) *
-	    m->ehdr.e_shentsize, m->size)) ||
+	    m->ehdr.e_shentsize, m->file.size)) ||
 	    elf_getshdrnum(m->elf, &n) != 0)
 		return (padko_fail(err, EX_DATAERR, "%s: ELF header: section "
 		    "header table at e_shoff %#jx beyond the end of the file "
-		    "(%#zx)", m->path, (uintmax_t)m->ehdr.e_shoff, m->size));
+		    "(%#zx)", m->path, (uintmax_t)m->ehdr.e_shoff, m->file.size));
 	for (i = 1; i < n; i++) {
 		if ((scn = elf_getscn(m->elf, i)) == NULL ||
 		    gelf_getshdr(scn, &sh) == NULL)
 			return (padko_fail(err, EX_DATAERR, "%s: section %zu: "
 			    "bad header: %s", m->path, i, elf_errmsg(-1)));
 		if (sh.sh_type != SHT_NOBITS &&
-		    !in_file(sh.sh_offset, sh.sh_size, m->size))
+		    !in_file(sh.sh_offset, sh.sh_size, m->file.size))
 			return (padko_fail(err, EX_DATAERR, "%s: section %zu: "
 			    "offset %#jx size %#jx beyond the end of the file "
 			    "(%#zx)", m->path, i, (uintmax_t)sh.sh_offset,
-			    (uintmax_t)sh.sh_size, m->size));
+			    (uintmax_t)sh.sh_size, m->file.size));
 	}
 	return (0);
 }
@@ -129,11 +129,11 @@ validate_file_header(const struct module *m, struct padko_error *err)
 		    "e_phentsize %u is not %zu", m->path, eh->e_phentsize,
 		    sizeof(Elf32_Phdr)));
 	if (!in_file(eh->e_phoff, (uint64_t)eh->e_phnum * eh->e_phentsize,
-	    m->size))
+	    m->file.size))
 		return (padko_fail(err, EX_DATAERR, "%s: ELF header: program "
 		    "header table at e_phoff %#jx (%u entries) beyond the end "
 		    "of the file (%#zx)", m->path, (uintmax_t)eh->e_phoff,
-		    eh->e_phnum, m->size));
+		    eh->e_phnum, m->file.size));
 	if (eh->e_shoff == 0)
 		return (padko_fail(err, EX_DATAERR, "%s: ELF header: no section "
 		    "header table (e_shoff 0)", m->path));
@@ -146,11 +146,11 @@ validate_file_header(const struct module *m, struct padko_error *err)
 		    "e_shentsize %u is not %zu", m->path, eh->e_shentsize,
 		    sizeof(Elf32_Shdr)));
 	if (!in_file(eh->e_shoff, (uint64_t)eh->e_shnum * eh->e_shentsize,
-	    m->size))
+	    m->file.size))
 		return (padko_fail(err, EX_DATAERR, "%s: ELF header: section "
 		    "header table at e_shoff %#jx (%u entries) beyond the end "
 		    "of the file (%#zx)", m->path, (uintmax_t)eh->e_shoff,
-		    eh->e_shnum, m->size));
+		    eh->e_shnum, m->file.size));
 	if (eh->e_shstrndx == SHN_UNDEF || eh->e_shstrndx >= eh->e_shnum)
 		return (padko_fail(err, EX_DATAERR, "%s: ELF header: "
 		    "e_shstrndx %u out of range (%u sections)", m->path,
@@ -282,12 +282,12 @@ validate_name_table(const struct module *m, struct padko_error *err)
 		return (padko_fail(err, EX_DATAERR, "%s: section name table "
 		    "(section %zu) is not a non-empty SHT_STRTAB", m->path,
 		    m->shstrndx));
-	if (!in_file(s->shdr.sh_offset, s->shdr.sh_size, m->size))
+	if (!in_file(s->shdr.sh_offset, s->shdr.sh_size, m->file.size))
 		return (padko_fail(err, EX_DATAERR, "%s: section name table "
 		    "(section %zu): offset %#jx size %#jx beyond the end of "
 		    "the file (%#zx)", m->path, m->shstrndx,
 		    (uintmax_t)s->shdr.sh_offset, (uintmax_t)s->shdr.sh_size,
-		    m->size));
+		    m->file.size));
 	return (0);
 }
 
@@ -324,11 +324,11 @@ validate_section_headers(const struct module *m, struct padko_error *err)
 			    m->path, s->name, (uintmax_t)s->shdr.sh_size,
 			    (uintmax_t)s->shdr.sh_entsize));
 		if (s->shdr.sh_type == SHT_NOBITS &&
-		    s->shdr.sh_offset > m->size)
+		    s->shdr.sh_offset > m->file.size)
 			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
 			    "NOBITS sh_offset %#jx beyond the end of the file "
 			    "(%#zx)", m->path, s->name, (uintmax_t)s->shdr.sh_offset,
-			    m->size));
+			    m->file.size));
 		if (s->shdr.sh_type != SHT_NOBITS && s->shdr.sh_size == 0 &&
 		    (s->shdr.sh_offset < sizeof(Elf32_Ehdr) ||
 		    (s->shdr.sh_offset >= m->ehdr.e_phoff &&
@@ -338,11 +338,11 @@ validate_section_headers(const struct module *m, struct padko_error *err)
 			    "offset %#jx inside the ELF or program headers",
 			    m->path, s->name, (uintmax_t)s->shdr.sh_offset));
 		if (s->shdr.sh_type != SHT_NOBITS &&
-		    !in_file(s->shdr.sh_offset, s->shdr.sh_size, m->size))
+		    !in_file(s->shdr.sh_offset, s->shdr.sh_size, m->file.size))
 			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
 			    "offset %#jx size %#jx beyond the end of the file "
 			    "(%#zx)", m->path, s->name, (uintmax_t)s->shdr.sh_offset,
-			    (uintmax_t)s->shdr.sh_size, m->size));
+			    (uintmax_t)s->shdr.sh_size, m->file.size));
 		if ((s->shdr.sh_flags & SHF_ALLOC) &&
 		    s->shdr.sh_addr + s->shdr.sh_size > UINT32_MAX)
 			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
@@ -419,12 +419,12 @@ validate_layout(const struct module *m, struct padko_error *err)
 	for (i = 0; i < m->nphdrs; i++) {
 		p = &m->phdrs[i];
 		if (p->p_filesz > 0 && !in_file(p->p_offset, p->p_filesz,
-		    m->size))
+		    m->file.size))
 			return (padko_fail(err, EX_DATAERR, "%s: program header "
 			    "%zu: p_offset %#jx p_filesz %#jx beyond the end "
 			    "of the file (%#zx)", m->path, i,
 			    (uintmax_t)p->p_offset, (uintmax_t)p->p_filesz,
-			    m->size));
+			    m->file.size));
 		if (p->p_vaddr + p->p_memsz > UINT32_MAX)
 			return (padko_fail(err, EX_DATAERR, "%s: program header "
 			    "%zu: p_vaddr %#jx p_memsz %#jx beyond the 32-bit "
@@ -441,12 +441,12 @@ validate_layout(const struct module *m, struct padko_error *err)
 			    "%zu: p_filesz %#jx larger than p_memsz %#jx",
 			    m->path, i, (uintmax_t)p->p_filesz,
 			    (uintmax_t)p->p_memsz));
-		if (!in_file(p->p_offset, p->p_filesz, m->size))
+		if (!in_file(p->p_offset, p->p_filesz, m->file.size))
 			return (padko_fail(err, EX_DATAERR, "%s: program header "
 			    "%zu: p_offset %#jx p_filesz %#jx beyond the end "
 			    "of the file (%#zx)", m->path, i,
 			    (uintmax_t)p->p_offset, (uintmax_t)p->p_filesz,
-			    m->size));
+			    m->file.size));
 		if (p->p_vaddr + p->p_memsz > UINT32_MAX)
 			return (padko_fail(err, EX_DATAERR, "%s: program header "
 			    "%zu: p_vaddr %#jx p_memsz %#jx beyond the 32-bit "

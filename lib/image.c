@@ -1,0 +1,143 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Copyright (c) 2026, The padko developers
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHOR AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHOR OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * Reading a whole file into memory: mapped where the system can map it,
+ * read into a buffer otherwise.  A mapping costs neither a copy nor a
+ * fault per page of a freshly allocated buffer, and only the pages that
+ * are looked at are brought in.
+ */
+
+/*
+ * MAP_POPULATE (glibc: _DEFAULT_SOURCE) and MAP_PREFAULT_READ (FreeBSD: no
+ * _XOPEN_SOURCE) are extensions beyond POSIX.
+ */
+#undef _XOPEN_SOURCE
+#define	_DEFAULT_SOURCE
+
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "module.h"
+
+#if defined(MAP_POPULATE)
+#define	MAP_READ_AHEAD	MAP_POPULATE		/* Linux */
+#elif defined(MAP_PREFAULT_READ)
+#define	MAP_READ_AHEAD	MAP_PREFAULT_READ	/* FreeBSD */
+#else
+#define	MAP_READ_AHEAD	0
+#endif
+
+/* Reads a whole file into a malloc'd buffer. */
+static int
+read_into_buffer(int fd, size_t size, struct file_image *img)
+{
+	unsigned char *buf;
+	size_t done;
+	ssize_t n;
+
+	if ((buf = malloc(size > 0 ? size : 1)) == NULL)
+		return (-1);
+	for (done = 0; done < size; done += (size_t)n) {
+		n = pread(fd, buf + done, size - done, (off_t)done);
+		if (n < 0 && errno == EINTR) {
+			n = 0;
+			continue;
+		}
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;	/* shrank while read */
+			free(buf);
+			return (-1);
+		}
+	}
+	img->bytes = buf;
+	img->size = size;
+	img->mapped = false;
+	return (0);
+}
+
+int
+file_image_read(int fd, struct file_image *img)
+{
+	struct stat st;
+	void *p;
+
+	img->bytes = NULL;
+	img->size = 0;
+	img->mapped = false;
+	if (fstat(fd, &st) != 0)
+		return (-1);
+	if (st.st_size < 0 || (uintmax_t)st.st_size > SIZE_MAX) {
+		errno = EFBIG;
+		return (-1);
+	}
+	if (S_ISREG(st.st_mode) && st.st_size > 0) {
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ,
+		    MAP_PRIVATE | MAP_READ_AHEAD, fd, 0);
+		if (p != MAP_FAILED) {
+			img->bytes = p;
+			img->size = (size_t)st.st_size;
+			img->mapped = true;
+			return (0);
+		}
+	}
+	return (read_into_buffer(fd, (size_t)st.st_size, img));
+}
+
+/*
+ * Lets the system take back the pages of a mapped image that are no
+ * longer needed for now: they are read again from the file if they are
+ * looked at later.  A buffer that was read keeps its memory.
+ */
+void
+file_image_rest(struct file_image *img)
+{
+
+	if (img->mapped)
+		(void)madvise(img->bytes, img->size, MADV_DONTNEED);
+}
+
+void
+file_image_release(struct file_image *img)
+{
+
+	if (img->bytes == NULL)
+		return;
+	if (img->mapped)
+		munmap(img->bytes, img->size);
+	else
+		free(img->bytes);
+	img->bytes = NULL;
+	img->size = 0;
+	img->mapped = false;
+}
