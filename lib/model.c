@@ -420,27 +420,14 @@ model_free(struct module *m)
 	free(m->path);
 }
 
-/*
- * The non-empty allocated section that contains addr, or NULL.  Lookups
- * alternate between relocation offsets (in address order) and the
- * addresses they hold, so the sections of the last two hits are tried
- * first.
- */
+/* model_section_at() without its cache: a binary search by address. */
 struct section *
-model_section_at(const struct module *m, GElf_Addr addr)
+model_section_search(const struct module *m, GElf_Addr addr)
 {
 	struct module *mm = (struct module *)m;
 	struct section *s;
-	size_t lo, hi, mid, h;
+	size_t lo, hi, mid;
 
-	for (h = 0; h < 2; h++) {
-		if (m->hint[h] >= m->nalloc)
-			continue;
-		s = m->alloc[m->hint[h]];
-		if (addr >= s->shdr.sh_addr &&
-		    addr < s->shdr.sh_addr + s->shdr.sh_size)
-			return (s);
-	}
 	lo = 0;
 	hi = m->nalloc;
 	while (lo < hi) {
@@ -455,8 +442,8 @@ model_section_at(const struct module *m, GElf_Addr addr)
 		if (s->shdr.sh_size == 0)
 			continue;
 		if (addr < s->shdr.sh_addr + s->shdr.sh_size) {
-			mm->hint[1] = mm->hint[0];
-			mm->hint[0] = lo;
+			mm->hit[1] = mm->hit[0];
+			mm->hit[0] = s;
 			return (s);
 		}
 		return (NULL);

@@ -122,7 +122,7 @@ struct module {
 	size_t		 shstrndx;
 	struct section	**alloc;	/* SHF_ALLOC sections by address */
 	size_t		 nalloc;
-	size_t		 hint[2];	/* alloc[] indexes of the last hits */
+	struct section	*hit[2];	/* the last two model_section_at hits */
 	GElf_Phdr	*phdrs;
 	GElf_Phdr	*new_phdrs;
 	size_t		 nphdrs;
@@ -155,7 +155,7 @@ int	padko_fail(struct padko_error *err, int code, const char *fmt, ...)
 /* model.c */
 int	model_read(struct module *m, struct padko_error *err);
 void	model_free(struct module *m);
-struct section *model_section_at(const struct module *m, GElf_Addr addr);
+struct section *model_section_search(const struct module *m, GElf_Addr addr);
 struct section *model_section_ending_at(const struct module *m,
 	    GElf_Addr addr);
 const unsigned char *model_bytes(const struct section *s);
@@ -208,5 +208,23 @@ int	output_write_fd(struct module *m, int fd, struct padko_error *err);
 struct stat;
 int	output_write_path(struct module *m, const char *path,
 	    const struct stat *like, struct padko_error *err);
+
+/*
+ * The non-empty allocated section that contains addr, or NULL.  Lookups
+ * alternate between relocation offsets (in address order) and the
+ * addresses they hold, so the sections of the last two hits are tried
+ * first, here; model_section_search() does the rest.
+ */
+static inline struct section *
+model_section_at(const struct module *m, GElf_Addr addr)
+{
+	struct section *s;
+
+	if ((s = m->hit[0]) != NULL && addr - s->shdr.sh_addr < s->shdr.sh_size)
+		return (s);
+	if ((s = m->hit[1]) != NULL && addr - s->shdr.sh_addr < s->shdr.sh_size)
+		return (s);
+	return (model_section_search(m, addr));
+}
 
 #endif /* !PADKO_MODULE_H */

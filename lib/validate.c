@@ -645,6 +645,7 @@ check_relocations(const struct module *m, const struct section *s,
     struct padko_error *err)
 {
 	const struct section *symsec, *target;
+	const GElf_Phdr *seg;
 	const Elf32_Rel *rel;
 	const Elf32_Rela *rela;
 	uint64_t nsyms, offset;
@@ -662,6 +663,7 @@ check_relocations(const struct module *m, const struct section *s,
 	    sizeof(*rela));
 	dynamic = (s->shdr.sh_flags & SHF_ALLOC) != 0;
 	target = s->shdr.sh_info != 0 ? &m->sections[s->shdr.sh_info] : NULL;
+	seg = NULL;
 	for (i = 0; i < n; i++) {
 		offset = s->shdr.sh_type == SHT_REL ? rel[i].r_offset :
 		    rela[i].r_offset;
@@ -679,7 +681,11 @@ check_relocations(const struct module *m, const struct section *s,
 			    (uintmax_t)nsyms));
 		if (dynamic || (target != NULL &&
 		    (target->shdr.sh_flags & SHF_ALLOC))) {
-			if (segment_holding(m, offset, 4) == NULL)
+			/* Offsets come mostly in order: try the last segment. */
+			if (seg == NULL || offset < seg->p_vaddr ||
+			    offset + 4 > seg->p_vaddr + seg->p_memsz)
+				seg = segment_holding(m, offset, 4);
+			if (seg == NULL)
 				return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: "
 				    "r_offset %#jx outside every segment",
 				    m->path, s->name, i, (uintmax_t)offset));
@@ -866,10 +872,10 @@ static int
 check_set_symbols(const struct module *m, const struct section *symsec,
     struct padko_error *err)
 {
-	const struct section *set;
+	const struct section *set, *strsec;
 	const Elf32_Sym *sym;
-	const char *name, *setname;
-	uint64_t want;
+	const char *name, *setname, *str;
+	uint64_t want, strsz;
 	size_t i, n;
 	int type;
 
@@ -877,8 +883,16 @@ check_set_symbols(const struct module *m, const struct section *symsec,
 		return (0);
 	sym = symsec->data->d_buf;
 	n = symsec->data->d_size / sizeof(*sym);
+	strsec = &m->sections[symsec->shdr.sh_link];
+	str = strsec->data != NULL ? strsec->data->d_buf : NULL;
+	strsz = str != NULL ? strsec->data->d_size : 0;
 	for (i = 1; i < n; i++) {
 		if (sym[i].st_shndx == SHN_UNDEF)
+			continue;
+		/* Most names do not start with "__": skip them cheaply. */
+		if (sym[i].st_name + (uint64_t)2 <= strsz &&
+		    (str[sym[i].st_name] != '_' ||
+		    str[sym[i].st_name + 1] != '_'))
 			continue;
 		if (sym[i].st_shndx == SHN_XINDEX)
 			return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: "
