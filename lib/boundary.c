@@ -346,19 +346,26 @@ set_starting_at(const struct module *m, GElf_Addr addr)
 	return (NULL);
 }
 
-/* Examines one address-valued relocation. */
+/*
+ * Examines one address-valued relocation.  The instruction decoder is set
+ * up for the first site that needs it: most modules have none.
+ */
 static int
-examine_site(struct module *m, struct code_reader *code, uint64_t where,
+examine_site(struct module *m, struct code_reader **code, uint64_t where,
     GElf_Addr value, struct padko_error *err)
 {
-	const struct set_section *set;
+	const struct set_section *end, *start;
 
-	if ((set = layout_set_ending_at(m, value)) != NULL)
-		return (add_ref(m, code, set, PADKO_SITE_RELOC, where, value,
+	end = layout_set_ending_at(m, value);
+	start = end == NULL ? set_starting_at(m, value) : NULL;
+	if (end == NULL && start == NULL)
+		return (0);
+	if (*code == NULL && (*code = code_reader_new(m, err)) == NULL)
+		return (-1);
+	if (end != NULL)
+		return (add_ref(m, *code, end, PADKO_SITE_RELOC, where, value,
 		    err));
-	if ((set = set_starting_at(m, value)) != NULL)
-		return (add_lint(m, code, set, where, value, err));
-	return (0);
+	return (add_lint(m, *code, start, where, value, err));
 }
 
 /* Orders boundary references by site address for lookup. */
@@ -372,7 +379,7 @@ cmp_ref(const void *a, const void *b)
 
 /* Examines every address-valued dynamic relocation of one section. */
 static int
-examine_relocations(struct module *m, struct code_reader *code,
+examine_relocations(struct module *m, struct code_reader **code,
     const struct section *rs, struct padko_error *err)
 {
 	const struct section *target;
@@ -446,15 +453,14 @@ boundary_classify(struct module *m, struct padko_error *err)
 	size_t i;
 	int rc;
 
-	if ((code = code_reader_new(m, err)) == NULL)
-		return (-1);
+	code = NULL;
 	rc = 0;
 	for (i = 1; rc == 0 && i < m->nsections; i++) {
 		rs = &m->sections[i];
 		if ((rs->shdr.sh_type == SHT_REL ||
 		    rs->shdr.sh_type == SHT_RELA) &&
 		    (rs->shdr.sh_flags & SHF_ALLOC) && rs->data != NULL)
-			rc = examine_relocations(m, code, rs, err);
+			rc = examine_relocations(m, &code, rs, err);
 	}
 	code_reader_free(code);
 	if (rc != 0)

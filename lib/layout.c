@@ -500,9 +500,8 @@ layout_set_ending_at(const struct module *m, GElf_Addr addr)
 
 	for (k = 0; k < PADKO_NSET_KINDS; k++) {
 		set = &m->sets[k];
-		if (set->sec != NULL &&
-		    set->sec->new_size != set->sec->shdr.sh_size &&
-		    set->report.old_end == addr)
+		if (set->report.old_end == addr && set->sec != NULL &&
+		    set->sec->new_size != set->sec->shdr.sh_size)
 			return (set);
 	}
 	return (NULL);
