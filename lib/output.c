@@ -30,7 +30,8 @@
  * Writing the result: with libelf under ELF_F_LAYOUT, so that every offset
  * is the one the plan chose, or byte for byte when nothing changed.  Files
  * are replaced atomically: a temporary file in the same directory,
- * written, flushed, read back and checked, then renamed into place.
+ * written, read back and checked, flushed when it replaces a file, then
+ * renamed into place.
  */
 
 #include <sys/stat.h>
@@ -244,10 +245,19 @@ int
 output_write_path(struct module *m, const char *path, const struct stat *like,
     struct padko_error *err)
 {
+	struct stat st;
 	char *tmp, *slash;
 	size_t len;
 	int fd;
+	bool replacing;
 
+	/*
+	 * A file that replaces another is flushed before the rename, so
+	 * that a crash leaves the old file or the new one, never an empty
+	 * one under the old name.  A new file has nothing to lose, and is
+	 * left to the system's writeback like any other build output.
+	 */
+	replacing = lstat(path, &st) == 0;
 	len = strlen(path) + sizeof("/.padko.XXXXXX");
 	if ((tmp = malloc(len)) == NULL)
 		return (padko_fail(err, EX_OSERR, "out of memory"));
@@ -275,7 +285,7 @@ output_write_path(struct module *m, const char *path, const struct stat *like,
 	}
 	if (write_checked(m, fd, path, err) != 0)
 		goto fail;
-	if (fsync(fd) != 0) {
+	if (replacing && fsync(fd) != 0) {
 		padko_fail(err, EX_IOERR, "%s: fsync: %s", tmp,
 		    strerror(errno));
 		goto fail;

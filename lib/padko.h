@@ -201,15 +201,17 @@ const struct padko_boundary_report *padko_lint(const struct padko_module *m,
 
 /*
  * Writes the result to path atomically: a temporary file in the same
- * directory, flushed and renamed over path.  mode is used for a new file.
- * An unchanged module is copied byte for byte.
+ * directory, checked, flushed to disk (fsync) when path exists, and
+ * renamed over path.  mode is used for a new file.  An unchanged module is
+ * copied byte for byte.
  */
 int	padko_write(struct padko_module *m, const char *path, unsigned mode,
 	    struct padko_error *err);
 
 /*
  * Replaces path (normally the module's own file) atomically with the
- * result, keeping its mode and, when run as root, its owner.
+ * result, flushed to disk before the rename, keeping its mode and, when
+ * run as root, its owner.
  */
 int	padko_replace(struct padko_module *m, const char *path,
 	    struct padko_error *err);
