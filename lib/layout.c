@@ -201,14 +201,101 @@ layout_map_end(const struct module *m, GElf_Addr addr)
  * moves with the section that contains it, or in a gap with the section
  * before the gap.
  */
-GElf_Addr
-layout_map_addr(const struct module *m, GElf_Addr addr)
+static GElf_Addr
+map_addr_by_sections(const struct module *m, GElf_Addr addr)
 {
 	const struct section *s;
 
 	if ((s = model_section_at(m, addr)) != NULL)
 		return (addr + section_shift(s));
 	return (layout_map_end(m, addr));
+}
+
+static int
+cmp_addr(const void *a, const void *b)
+{
+	GElf_Addr x = *(const GElf_Addr *)a, y = *(const GElf_Addr *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+/*
+ * Tabulates map_addr_by_sections() for the rewriter, which asks it for
+ * every relocation: the shift it adds is the same for all addresses
+ * strictly between two consecutive section starts or ends (breakpoints),
+ * since which sections contain or precede an address changes only there,
+ * and may differ at a breakpoint itself.  So each breakpoint gets the
+ * shift at it and the shift after it, taken from the function itself.
+ */
+static int
+tabulate_map(struct module *m, struct padko_error *err)
+{
+	struct addr_shift *t;
+	GElf_Addr *at;
+	size_t i, n, nat;
+
+	free(m->shifts);
+	m->shifts = NULL;
+	m->nshifts = m->shift_hit = 0;
+	if ((at = calloc(2 * m->nalloc + 1, sizeof(*at))) == NULL)
+		return (padko_fail(err, EX_OSERR, "%s: out of memory",
+		    m->path));
+	nat = 0;
+	at[nat++] = 0;
+	for (i = 0; i < m->nalloc; i++) {
+		at[nat++] = m->alloc[i]->shdr.sh_addr;
+		at[nat++] = m->alloc[i]->shdr.sh_addr + m->alloc[i]->shdr.sh_size;
+	}
+	qsort(at, nat, sizeof(*at), cmp_addr);
+	if ((t = calloc(nat, sizeof(*t))) == NULL) {
+		free(at);
+		return (padko_fail(err, EX_OSERR, "%s: out of memory",
+		    m->path));
+	}
+	for (i = n = 0; i < nat; i++) {
+		if (n > 0 && t[n - 1].at == at[i])
+			continue;
+		t[n].at = at[i];
+		t[n].point = (int64_t)(map_addr_by_sections(m, at[i]) - at[i]);
+		t[n].after = (int64_t)(map_addr_by_sections(m, at[i] + 1) -
+		    (at[i] + 1));
+		/* A breakpoint where nothing changes is left out. */
+		if (n == 0 || t[n].point != t[n - 1].after ||
+		    t[n].after != t[n - 1].after)
+			n++;
+	}
+	free(at);
+	m->shifts = t;
+	m->nshifts = n;
+	return (0);
+}
+
+GElf_Addr
+layout_map_addr(const struct module *m, GElf_Addr addr)
+{
+	struct module *mm = (struct module *)m;
+	const struct addr_shift *t;
+	size_t lo, hi, mid;
+
+	if (m->nshifts == 0)
+		return (map_addr_by_sections(m, addr));
+	t = m->shifts;
+	lo = m->shift_hit;
+	if (addr < t[lo].at || (lo + 1 < m->nshifts && addr >= t[lo + 1].at)) {
+		/* The last breakpoint at or below addr; t[0].at is 0. */
+		lo = 0;
+		hi = m->nshifts;
+		while (hi - lo > 1) {
+			mid = lo + (hi - lo) / 2;
+			if (t[mid].at <= addr)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		mm->shift_hit = lo;
+	}
+	return (addr + (GElf_Addr)(addr == t[lo].at ? t[lo].point :
+	    t[lo].after));
 }
 
 /* The last allocated non-NOBITS section of a PT_LOAD ending by addr. */
@@ -486,7 +573,8 @@ layout_plan(struct module *m, struct padko_error *err)
 	place_sections(m);
 	place_segments(m);
 	report_sets(m);
-	if (check_plan(m, err) != 0 || place_file_tail(m, err) != 0)
+	if (check_plan(m, err) != 0 || place_file_tail(m, err) != 0 ||
+	    tabulate_map(m, err) != 0)
 		return (-1);
 	return (0);
 }

@@ -51,37 +51,6 @@ padko_set_name(enum padko_set_kind kind)
 	return (set_names[kind]);
 }
 
-uint32_t
-le32_read(const unsigned char *p)
-{
-
-	return ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24);
-}
-
-void
-le32_write(unsigned char *p, uint32_t v)
-{
-
-	p[0] = v & 0xff;
-	p[1] = (v >> 8) & 0xff;
-	p[2] = (v >> 16) & 0xff;
-	p[3] = (v >> 24) & 0xff;
-}
-
-/*
- * Whether a relocation's in-place value is an absolute link-time address:
- * R_386_RELATIVE, R_386_IRELATIVE (its resolver), and R_386_32 against no
- * symbol.
- */
-bool
-reloc_value_is_address(unsigned type, unsigned sym)
-{
-
-	return (type == R_386_RELATIVE || type == R_386_IRELATIVE ||
-	    (type == R_386_32 && sym == 0));
-}
-
 /* Whether a .dynamic entry's value is an address. */
 bool
 dynamic_tag_is_pointer(int64_t tag)
@@ -107,16 +76,6 @@ dynamic_tag_is_pointer(int64_t tag)
 		return (true);
 	}
 	return (false);
-}
-
-/* The current contents of a section: rewritten if it was, else as read. */
-const unsigned char *
-model_bytes(const struct section *s)
-{
-
-	if (s->out != NULL)
-		return (s->out);
-	return (s->data != NULL ? s->data->d_buf : NULL);
 }
 
 /*
@@ -411,6 +370,7 @@ model_free(struct module *m)
 	free(m->alloc);
 	free(m->phdrs);
 	free(m->new_phdrs);
+	free(m->shifts);
 	free(m->refs);
 	free(m->lints);
 	free(m->assume);

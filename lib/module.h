@@ -104,6 +104,13 @@ struct code_evidence {
 
 struct code_reader;
 
+/* layout_map_addr() from a breakpoint up to the next one (layout.c). */
+struct addr_shift {
+	GElf_Addr	 at;
+	int64_t		 point;		/* the shift at it */
+	int64_t		 after;		/* the shift after it */
+};
+
 /* A whole file in memory (image.c). */
 struct file_image {
 	unsigned char	*bytes;
@@ -142,6 +149,10 @@ struct module {
 	bool		 strict;
 	int64_t		 pcpu_dynamic;	/* %fs offset given by the user, or 0 */
 
+	struct addr_shift *shifts;	/* the address map, once planned */
+	size_t		 nshifts;
+	size_t		 shift_hit;	/* shifts[] index of the last lookup */
+
 	GElf_Off	 new_shoff;
 	GElf_Off	 new_phoff;
 	bool		 changed;
@@ -158,11 +169,7 @@ void	model_free(struct module *m);
 struct section *model_section_search(const struct module *m, GElf_Addr addr);
 struct section *model_section_ending_at(const struct module *m,
 	    GElf_Addr addr);
-const unsigned char *model_bytes(const struct section *s);
-bool	reloc_value_is_address(unsigned type, unsigned sym);
 bool	dynamic_tag_is_pointer(int64_t tag);
-uint32_t	le32_read(const unsigned char *p);
-void		le32_write(unsigned char *p, uint32_t v);
 
 /* validate.c */
 int	validate_ident(const struct module *m, struct padko_error *err);
@@ -208,6 +215,47 @@ int	output_write_fd(struct module *m, int fd, struct padko_error *err);
 struct stat;
 int	output_write_path(struct module *m, const char *path,
 	    const struct stat *like, struct padko_error *err);
+
+static inline uint32_t
+le32_read(const unsigned char *p)
+{
+
+	return ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24);
+}
+
+static inline void
+le32_write(unsigned char *p, uint32_t v)
+{
+
+	p[0] = v & 0xff;
+	p[1] = (v >> 8) & 0xff;
+	p[2] = (v >> 16) & 0xff;
+	p[3] = (v >> 24) & 0xff;
+}
+
+/*
+ * Whether a relocation's in-place value is an absolute link-time address:
+ * R_386_RELATIVE, R_386_IRELATIVE (its resolver), and R_386_32 against no
+ * symbol.
+ */
+static inline bool
+reloc_value_is_address(unsigned type, unsigned sym)
+{
+
+	return (type == R_386_RELATIVE || type == R_386_IRELATIVE ||
+	    (type == R_386_32 && sym == 0));
+}
+
+/* The current contents of a section: rewritten if it was, else as read. */
+static inline const unsigned char *
+model_bytes(const struct section *s)
+{
+
+	if (s->out != NULL)
+		return (s->out);
+	return (s->data != NULL ? s->data->d_buf : NULL);
+}
 
 /*
  * The non-empty allocated section that contains addr, or NULL.  Lookups
