@@ -413,6 +413,25 @@ kload_resolve_any(void *arg, const char *name, uint32_t *value)
 	return (0);
 }
 
+/* An undefined symbol's value: from the kernel, or 0 when weak. */
+static int
+resolve_import(struct kload *k, const unsigned char *sym, uint32_t idx,
+    uint32_t *value)
+{
+	const char *name;
+
+	*value = 0;
+	if ((name = sym_name(k, idx)) == NULL || name[0] == '\0')
+		return (-1);
+	if (k->resolve != NULL && k->resolve(k->resolve_arg, name, value) == 0)
+		return (0);
+	if (ELF32_ST_BIND(sym[12]) == STB_WEAK) {
+		*value = 0;
+		return (0);
+	}
+	return (-1);
+}
+
 /*
  * elf_lookup(): the value of symbol idx for a relocation.  A local symbol
  * is taken as it is; a global one is looked up (in the module, else in the
@@ -422,8 +441,8 @@ static int
 symbol_value(struct kload *k, uint32_t idx, uint32_t *value)
 {
 	const unsigned char *sym;
-	const char *name;
 	uint32_t st_value;
+	int rc;
 
 	if (idx >= k->nchains)
 		return (-1);
@@ -439,15 +458,18 @@ symbol_value(struct kload *k, uint32_t idx, uint32_t *value)
 		*value = relocaddr(k, k->relocbase + st_value);
 		return (0);
 	}
-	if ((name = sym_name(k, idx)) == NULL || name[0] == '\0')
-		return (-1);
-	if (k->resolve != NULL && k->resolve(k->resolve_arg, name, value) == 0)
-		return (0);
-	if (ELF32_ST_BIND(sym[12]) == STB_WEAK) {
-		*value = 0;
-		return (0);
+	if (k->imports == NULL)
+		k->imports = calloc(k->nchains, sizeof(*k->imports));
+	if (k->imports != NULL && k->imports[idx].state != 0) {
+		*value = k->imports[idx].value;
+		return (k->imports[idx].state > 0 ? 0 : -1);
 	}
-	return (-1);
+	rc = resolve_import(k, sym, idx, value);
+	if (k->imports != NULL) {
+		k->imports[idx].value = *value;
+		k->imports[idx].state = rc == 0 ? 1 : -1;
+	}
+	return (rc);
 }
 
 /* Applies one relocation; counts R_386_RELATIVE moved or left at an end. */
@@ -576,4 +598,6 @@ kload_free(struct kload *k)
 	}
 	free(k->image);
 	k->image = NULL;
+	free(k->imports);
+	k->imports = NULL;
 }

@@ -49,8 +49,18 @@ struct kload_set {
 	unsigned char	*init;		/* its initial contents, before relocation */
 };
 
-/* Resolves a symbol the module does not define (a kernel function). */
+/*
+ * Resolves a symbol the module does not define (a kernel function).  It is
+ * asked once per symbol: the answer is kept for the symbol's other
+ * relocations.
+ */
 typedef int (*kload_resolver)(void *arg, const char *name, uint32_t *value);
+
+/* What the resolver said about an undefined symbol. */
+struct kload_import {
+	uint32_t	 value;
+	int		 state;		/* 0 not asked, 1 resolved, -1 not */
+};
 
 struct kload {
 	/* Set by the caller. */
@@ -78,6 +88,9 @@ struct kload {
 	uint32_t		 symtab, strtab, strsz;
 	uint32_t		 rel, relsz, rela, relasz, jmprel, pltrelsz;
 	int			 plt_is_rela;
+
+	/* By .dynsym index, once an undefined symbol is met (or NULL). */
+	struct kload_import	*imports;
 };
 
 /*
