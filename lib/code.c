@@ -76,7 +76,7 @@ struct origin {
  */
 #define	MAX_SHAPES	8
 #define	CALIBRATION_SITES 4096	/* sites decoded at most */
-#define	CALIBRATION_ENOUGH 64	/* %fs-based accesses seen per set kind */
+#define	CALIBRATION_ENOUGH 16	/* %fs-based accesses seen per set kind */
 
 struct base_shapes {
 	int64_t		vnet[MAX_SHAPES][2];
