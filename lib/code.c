@@ -104,12 +104,36 @@ struct code_reader {
 	bool			 calibrated;
 };
 
-static int
-cmp_addr(const void *a, const void *b)
+/*
+ * Sorts addresses that fit in 32 bits (ELF32 section addresses and symbol
+ * values), a byte at a time: tens of thousands of function starts sort in
+ * a fraction of what qsort() takes.  tmp has room for n addresses.
+ */
+static void
+sort_addrs(GElf_Addr *a, GElf_Addr *tmp, size_t n)
 {
-	GElf_Addr x = *(const GElf_Addr *)a, y = *(const GElf_Addr *)b;
+	GElf_Addr *src, *dst, *t;
+	size_t count[256], i, sum, c;
+	int shift;
 
-	return (x < y ? -1 : x > y);
+	src = a;
+	dst = tmp;
+	for (shift = 0; shift < 32; shift += 8) {
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[(src[i] >> shift) & 0xff]++;
+		for (sum = 0, i = 0; i < 256; i++) {
+			c = count[i];
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[count[(src[i] >> shift) & 0xff]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	/* Four passes: the result is back in a. */
 }
 
 static bool
@@ -189,6 +213,7 @@ struct code_reader *
 code_reader_new(const struct module *m, struct padko_error *err)
 {
 	struct code_reader *r;
+	GElf_Addr *tmp;
 	size_t max, i;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
@@ -201,7 +226,9 @@ code_reader_new(const struct module *m, struct padko_error *err)
 		max += m->symtab->data->d_size / sizeof(Elf32_Sym);
 	if (m->dynsym != NULL && m->dynsym->data != NULL)
 		max += m->dynsym->data->d_size / sizeof(Elf32_Sym);
-	if ((r->starts = calloc(max, sizeof(*r->starts))) == NULL) {
+	if ((r->starts = calloc(max, sizeof(*r->starts))) == NULL ||
+	    (tmp = calloc(max, sizeof(*tmp))) == NULL) {
+		free(r->starts);
 		free(r);
 		padko_fail(err, EX_OSERR, "%s: out of memory", m->path);
 		return (NULL);
@@ -211,7 +238,8 @@ code_reader_new(const struct module *m, struct padko_error *err)
 			r->starts[r->nstarts++] = m->sections[i].shdr.sh_addr;
 	add_symbol_starts(r, m->symtab);
 	add_symbol_starts(r, m->dynsym);
-	qsort(r->starts, r->nstarts, sizeof(*r->starts), cmp_addr);
+	sort_addrs(r->starts, tmp, r->nstarts);
+	free(tmp);
 	if (cs_open(CS_ARCH_X86, CS_MODE_32, &r->cs) != CS_ERR_OK ||
 	    cs_open(CS_ARCH_X86, CS_MODE_32, &r->att) != CS_ERR_OK) {
 		free(r->starts);
