@@ -30,13 +30,12 @@
  * Reading a whole file into memory: mapped where the system can map it,
  * read into a buffer otherwise.  A mapping costs neither a copy nor a
  * fault per page of a freshly allocated buffer, and only the pages that
- * are looked at are brought in.
+ * are looked at are brought in (the system maps the cached pages around
+ * each one it faults in, so prefaulting the whole file, MAP_POPULATE,
+ * measured slower).
  */
 
-/*
- * MAP_POPULATE (glibc: _DEFAULT_SOURCE) and MAP_PREFAULT_READ (FreeBSD: no
- * _XOPEN_SOURCE) are extensions beyond POSIX.
- */
+/* madvise() and MADV_DONTNEED are extensions beyond POSIX. */
 #undef _XOPEN_SOURCE
 #define	_DEFAULT_SOURCE
 
@@ -48,14 +47,6 @@
 #include <unistd.h>
 
 #include "module.h"
-
-#if defined(MAP_POPULATE)
-#define	MAP_READ_AHEAD	MAP_POPULATE		/* Linux */
-#elif defined(MAP_PREFAULT_READ)
-#define	MAP_READ_AHEAD	MAP_PREFAULT_READ	/* FreeBSD */
-#else
-#define	MAP_READ_AHEAD	0
-#endif
 
 /* Reads a whole file into a malloc'd buffer. */
 static int
@@ -102,8 +93,8 @@ file_image_read(int fd, struct file_image *img)
 		return (-1);
 	}
 	if (S_ISREG(st.st_mode) && st.st_size > 0) {
-		p = mmap(NULL, (size_t)st.st_size, PROT_READ,
-		    MAP_PRIVATE | MAP_READ_AHEAD, fd, 0);
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
+		    fd, 0);
 		if (p != MAP_FAILED) {
 			img->bytes = p;
 			img->size = (size_t)st.st_size;
