@@ -45,7 +45,6 @@
 #include "module.h"
 
 #define	KLOAD_PAGE	4096u
-#define	KLOAD_MAXSEGS	4
 #define	KLOAD_PADDING	0x90909090u
 
 static const char *const set_names[PADKO_NSET_KINDS] = {
@@ -87,14 +86,50 @@ refuse(struct kload *k, const char *fmt, ...)
 	return (1);
 }
 
-/* A pointer into the mapped image for a link-time range, or NULL. */
+/*
+ * A pointer into the mapped image for a link-time range, or NULL.  Without
+ * an image (accept_only), the range is read from the file when it lies in
+ * the file part of one segment; any other range of the image (zeros, or
+ * across segments) cannot be served: view_short makes kload_run() load
+ * the module again with an image.
+ */
 static unsigned char *
 image_at(const struct kload *k, uint64_t addr, uint64_t len)
 {
+	struct kload *kk = (struct kload *)k;
+	const struct kload_view *v;
+	size_t i;
 
 	if (addr < k->vaddr || len > k->size || addr - k->vaddr > k->size - len)
 		return (NULL);
-	return (k->image + (addr - k->vaddr));
+	if (k->image != NULL)
+		return (k->image + (addr - k->vaddr));
+	for (i = 0; i < k->nview; i++) {
+		v = &k->view[i];
+		if (addr >= v->vaddr && len <= v->filesz &&
+		    addr - v->vaddr <= v->filesz - len)
+			return ((unsigned char *)v->bytes + (addr - v->vaddr));
+	}
+	kk->view_short = 1;
+	return (NULL);
+}
+
+/* Whether the PT_LOADs come in address order without overlapping. */
+static int
+loads_disjoint(const GElf_Phdr *ph, size_t n)
+{
+	uint64_t end;
+	size_t i;
+
+	end = 0;
+	for (i = 0; i < n; i++) {
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		if (ph[i].p_vaddr < end)
+			return (0);
+		end = ph[i].p_vaddr + ph[i].p_memsz;
+	}
+	return (1);
 }
 
 /* Maps the PT_LOAD segments as the loader does, in one piece. */
@@ -174,23 +209,39 @@ map_segments(struct kload *k, const unsigned char *file, size_t fsize,
 		goto out;
 	}
 	k->size = round_page(last->p_vaddr + last->p_memsz) - k->vaddr;
-	if ((k->image = calloc(1, k->size)) == NULL) {
-		rc = padko_fail(err, EX_OSERR, "%s: out of memory", path);
-		goto out;
-	}
 	for (i = 0; i < n; i++) {
 		if (ph[i].p_type != PT_LOAD)
 			continue;
 		if (ph[i].p_filesz > ph[i].p_memsz ||
 		    ph[i].p_offset > fsize ||
 		    ph[i].p_filesz > fsize - ph[i].p_offset ||
-		    image_at(k, ph[i].p_vaddr, ph[i].p_memsz) == NULL) {
+		    ph[i].p_vaddr < k->vaddr || ph[i].p_memsz > k->size ||
+		    ph[i].p_vaddr - k->vaddr > k->size - ph[i].p_memsz) {
 			rc = refuse(k, "Unreadable segment %zu", i);
 			goto out;
 		}
-		memcpy(image_at(k, ph[i].p_vaddr, ph[i].p_memsz),
-		    file + ph[i].p_offset, ph[i].p_filesz);
 	}
+	/* Without an image, each segment is read where it lies in the file. */
+	if (k->accept_only && loads_disjoint(ph, n)) {
+		for (i = 0; i < n; i++)
+			if (ph[i].p_type == PT_LOAD) {
+				k->view[k->nview].vaddr = (uint32_t)ph[i].p_vaddr;
+				k->view[k->nview].filesz =
+				    (uint32_t)ph[i].p_filesz;
+				k->view[k->nview].bytes = file + ph[i].p_offset;
+				k->nview++;
+			}
+		k->relocbase = k->base - k->vaddr;
+		goto out;
+	}
+	if ((k->image = calloc(1, k->size)) == NULL) {
+		rc = padko_fail(err, EX_OSERR, "%s: out of memory", path);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (ph[i].p_type == PT_LOAD)
+			memcpy(image_at(k, ph[i].p_vaddr, ph[i].p_memsz),
+			    file + ph[i].p_offset, ph[i].p_filesz);
 	k->relocbase = k->base - k->vaddr;
 out:
 	elf_end(e);
@@ -321,11 +372,12 @@ kload_lookup(const struct kload *k, const char *name, uint32_t *value)
 	const char *n;
 	uint32_t i, steps;
 
-	i = le32_read(k->image + (k->hash - k->vaddr) + 8 +
-	    (elf_hash_name(name) % k->nbuckets) * 4);
+	i = le32_read(image_at(k, k->hash + 8 +
+	    (uint64_t)(elf_hash_name(name) % k->nbuckets) * 4, 4));
 	for (steps = 0; i != 0 && i < k->nchains && steps < k->nchains;
 	    steps++) {
-		sym = k->image + (k->symtab - k->vaddr) + i * sizeof(Elf32_Sym);
+		sym = image_at(k, k->symtab + (uint64_t)i * sizeof(Elf32_Sym),
+		    sizeof(Elf32_Sym));
 		n = sym_name(k, i);
 		if (n != NULL && strcmp(n, name) == 0) {
 			if (sym_shndx(sym) == SHN_UNDEF ||
@@ -334,8 +386,8 @@ kload_lookup(const struct kload *k, const char *name, uint32_t *value)
 			*value = k->relocbase + le32_read(sym + 4);
 			return (0);
 		}
-		i = le32_read(k->image + (k->hash - k->vaddr) + 8 +
-		    k->nbuckets * 4 + i * 4);
+		i = le32_read(image_at(k, k->hash + 8 +
+		    ((uint64_t)k->nbuckets + i) * 4, 4));
 	}
 	return (-1);
 }
@@ -446,7 +498,8 @@ symbol_value(struct kload *k, uint32_t idx, uint32_t *value)
 
 	if (idx >= k->nchains)
 		return (-1);
-	sym = k->image + (k->symtab - k->vaddr) + idx * sizeof(Elf32_Sym);
+	sym = image_at(k, k->symtab + (uint64_t)idx * sizeof(Elf32_Sym),
+	    sizeof(Elf32_Sym));
 	st_value = le32_read(sym + 4);
 	if (ELF32_ST_BIND(sym[12]) == STB_LOCAL) {
 		if (sym_shndx(sym) == SHN_UNDEF || st_value == 0)
@@ -494,9 +547,11 @@ apply(struct kload *k, uint32_t offset, uint32_t info, uint32_t addend,
 	case R_386_RELATIVE:
 		value = k->relocbase + addend;
 		moved = relocaddr(k, value);
-		if (moved != value)
+		/* Without an image an addend may be stale: no counts. */
+		if (moved != value && k->image != NULL)
 			k->relative_moved++;
-		for (i = 0; moved == value && i < PADKO_NSET_KINDS; i++)
+		for (i = 0; moved == value && k->image != NULL &&
+		    i < PADKO_NSET_KINDS; i++)
 			if (k->sets[i].relocated && value == k->sets[i].stop)
 				k->relative_at_end++;
 		value = moved;
@@ -529,7 +584,8 @@ apply(struct kload *k, uint32_t offset, uint32_t info, uint32_t addend,
 		return (refuse(k, "kldload: unexpected relocation type %u, "
 		    "symbol index %u", type, idx));
 	}
-	le32_write(where, value);
+	if (k->image != NULL)
+		le32_write(where, value);
 	return (0);
 }
 
@@ -567,8 +623,9 @@ relocate(struct kload *k)
 	return (0);
 }
 
-int
-kload_run(struct kload *k, const unsigned char *file, size_t size,
+/* One load: the segments, .dynamic, the sets, the relocations. */
+static int
+load(struct kload *k, const unsigned char *file, size_t size,
     const char *path, struct padko_error *err)
 {
 	int rc;
@@ -585,6 +642,28 @@ kload_run(struct kload *k, const unsigned char *file, size_t size,
 		return (0);
 	relocate(k);
 	return (0);
+}
+
+int
+kload_run(struct kload *k, const unsigned char *file, size_t size,
+    const char *path, struct padko_error *err)
+{
+	struct kload again;
+
+	if (load(k, file, size, path, err) != 0)
+		return (-1);
+	if (!k->view_short)
+		return (0);
+	/* accept_only met a read only an image can serve: load with one. */
+	kload_free(k);
+	memset(&again, 0, sizeof(again));
+	again.kernel = k->kernel;
+	again.base = k->base;
+	memcpy(again.set_dest, k->set_dest, sizeof(again.set_dest));
+	again.resolve = k->resolve;
+	again.resolve_arg = k->resolve_arg;
+	*k = again;
+	return (load(k, file, size, path, err));
 }
 
 void

@@ -62,6 +62,9 @@ struct kload_import {
 	int		 state;		/* 0 not asked, 1 resolved, -1 not */
 };
 
+/* The most PT_LOAD segments the kernel takes. */
+#define	KLOAD_MAXSEGS	4
+
 struct kload {
 	/* Set by the caller. */
 	enum padko_kernel	 kernel;
@@ -69,6 +72,12 @@ struct kload {
 	uint32_t		 set_dest[PADKO_NSET_KINDS];
 	kload_resolver		 resolve;	/* NULL: undefined is an error */
 	void			*resolve_arg;
+	/*
+	 * Only whether the module loads: no image is made, the file is read
+	 * where it lies and relocations are checked, not applied (image stays
+	 * NULL, relative_moved and relative_at_end are not counted).
+	 */
+	int			 accept_only;
 
 	/* Results. */
 	int			 accepted;
@@ -91,6 +100,14 @@ struct kload {
 
 	/* By .dynsym index, once an undefined symbol is met (or NULL). */
 	struct kload_import	*imports;
+
+	/* accept_only: the PT_LOADs, in order and disjoint, in the file. */
+	struct kload_view {
+		uint32_t		 vaddr, filesz;
+		const unsigned char	*bytes;
+	}			 view[KLOAD_MAXSEGS];
+	size_t			 nview;
+	int			 view_short;	/* a read it could not serve */
 };
 
 /*
@@ -109,7 +126,10 @@ int	kload_run(struct kload *k, const unsigned char *file, size_t size,
 /* A resolver that gives every kernel symbol a distinct made-up address. */
 int	kload_resolve_any(void *arg, const char *name, uint32_t *value);
 
-/* Looks a defined, global symbol up through DT_HASH; -1 if not found. */
+/*
+ * Looks a defined, global symbol up through DT_HASH; -1 if not found.
+ * After an accept_only run, only while the file is still in memory.
+ */
 int	kload_lookup(const struct kload *k, const char *name, uint32_t *value);
 
 void	kload_free(struct kload *k);

@@ -205,6 +205,11 @@ void	code_examine(struct code_reader *r, GElf_Addr where,
 /* rewrite.c */
 int	rewrite_module(struct module *m, struct padko_error *err);
 
+/* padko.c */
+int	verify_image(const char *name, const void *image, size_t size,
+	    enum padko_kernel kernel, bool accept_only,
+	    struct padko_verify_report *r, struct padko_error *err);
+
 /* image.c */
 int	file_image_read(int fd, struct file_image *img);
 void	file_image_rest(struct file_image *img);

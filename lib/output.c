@@ -200,13 +200,13 @@ check_written(struct module *m, int fd, const char *target,
 	 * not have loaded the input either (asked only then: it costs a
 	 * second load of the whole module).
 	 */
-	if (rc == 0 && padko_verify_memory(m->path, w.bytes, w.size,
-	    PADKO_KERNEL_CURRENT, &vr, err) != 0)
+	if (rc == 0 && verify_image(m->path, w.bytes, w.size,
+	    PADKO_KERNEL_CURRENT, true, &vr, err) != 0)
 		rc = -1;
 	else if (rc == 0 && !vr.accepted) {
 		snprintf(why, sizeof(why), "%s", vr.message);
-		if (padko_verify_memory(m->path, m->file.bytes, m->file.size,
-		    PADKO_KERNEL_LEGACY, &vr, err) == 0 && vr.accepted)
+		if (verify_image(m->path, m->file.bytes, m->file.size,
+		    PADKO_KERNEL_LEGACY, true, &vr, err) == 0 && vr.accepted)
 			rc = padko_fail(err, EX_SOFTWARE, "%s: internal error: "
 			    "the kernel would refuse the padded module: %s",
 			    m->path, why);

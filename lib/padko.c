@@ -316,6 +316,20 @@ padko_verify_memory(const char *name, const void *image, size_t size,
     enum padko_kernel kernel, struct padko_verify_report *r,
     struct padko_error *err)
 {
+
+	return (verify_image(name, image, size, kernel, false, r, err));
+}
+
+/*
+ * padko_verify_memory(); with accept_only, only whether the kernel takes
+ * the module (kload.h): no image is made, and the counts of the report
+ * stay 0.
+ */
+int
+verify_image(const char *name, const void *image, size_t size,
+    enum padko_kernel kernel, bool accept_only,
+    struct padko_verify_report *r, struct padko_error *err)
+{
 	struct kload k;
 	int i, rc;
 
@@ -333,6 +347,7 @@ padko_verify_memory(const char *name, const void *image, size_t size,
 	k.set_dest[PADKO_SET_PCPU] = KLOAD_DEFAULT_PCPU;
 	k.set_dest[PADKO_SET_VNET] = KLOAD_DEFAULT_VNET;
 	k.resolve = kload_resolve_any;
+	k.accept_only = accept_only;
 	rc = kload_run(&k, image, size, name, err);
 	if (rc == 0) {
 		r->accepted = k.accepted;

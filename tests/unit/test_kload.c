@@ -273,13 +273,32 @@ test_resolver(void *arg, const char *name, uint32_t *value)
 }
 
 static int resolver_calls;
+static int accept_only_image;	/* the last accept_only load made an image */
 
-/* Loads an image at BASE with the tests' set areas and resolver. */
+/*
+ * Loads an image at BASE with the tests' set areas and resolver.  Every
+ * load is done a second time with accept_only (no image: what padko's
+ * self-check does), which must decide and report the sets alike.
+ */
 static void
 kl_image(const unsigned char *image, size_t size, enum padko_kernel kernel,
     struct kload *k)
 {
 	struct padko_error err;
+	struct kload a;
+	int i;
+
+	memset(&a, 0, sizeof(a));
+	memset(&err, 0, sizeof(err));
+	a.kernel = kernel;
+	a.base = BASE;
+	a.set_dest[PADKO_SET_PCPU] = PCPU_DEST;
+	a.set_dest[PADKO_SET_VNET] = VNET_DEST;
+	a.resolve = test_resolver;
+	a.resolve_arg = &resolver_calls;
+	a.accept_only = 1;
+	if (kload_run(&a, image, size, MODNAME, &err) != 0)
+		fail_msg("kload_run (accept_only): %s", err.msg);
 
 	memset(k, 0, sizeof(*k));
 	memset(&err, 0, sizeof(err));
@@ -292,6 +311,19 @@ kl_image(const unsigned char *image, size_t size, enum padko_kernel kernel,
 	k->resolve_arg = &resolver_calls;
 	if (kload_run(k, image, size, MODNAME, &err) != 0)
 		fail_msg("kload_run: %s", err.msg);
+	if (a.accepted != k->accepted || strcmp(a.message, k->message) != 0)
+		fail_msg("accept_only: %s \"%s\", with an image: %s \"%s\"",
+		    a.accepted ? "accepted" : "refused", a.message,
+		    k->accepted ? "accepted" : "refused", k->message);
+	for (i = 0; i < PADKO_NSET_KINDS; i++)
+		if (a.sets[i].present != k->sets[i].present ||
+		    a.sets[i].relocated != k->sets[i].relocated ||
+		    a.sets[i].last_word != k->sets[i].last_word ||
+		    a.sets[i].start != k->sets[i].start ||
+		    a.sets[i].stop != k->sets[i].stop)
+			fail_msg("accept_only: set %d differs", i);
+	accept_only_image = a.image != NULL;
+	kload_free(&a);
 }
 
 /* Builds g (and frees it) and loads it with kl_image(). */
@@ -844,6 +876,33 @@ test_symbol_relocations(void **state)
 	assert_int_equal(k.relative_at_end, 0);
 	/* Asked once per symbol: kfunc (used twice) and wfunc. */
 	assert_int_equal(resolver_calls, 2);
+	/* Everything lay in the file: no image without need. */
+	assert_false(accept_only_image);
+	kload_free(&k);
+}
+
+/*
+ * A relocation in a segment's zero-filled tail (.bss): its place is not in
+ * the file, so an accept_only load makes an image after all, and decides
+ * alike (kl_image() compares).
+ */
+static void
+test_accept_only_needs_image(void **state)
+{
+	struct elfgen *g;
+	struct kload k;
+	int seg;
+
+	(void)state;
+	g = eg_new();
+	seg = start_module(g);
+	eg_section(g, seg, ".bss", SHT_NOBITS, AW, DATA2 + DATA2_SIZE, 0x20, 4);
+	eg_rel(g, DATA2 + DATA2_SIZE + 8, R_386_RELATIVE, 0);
+	kl(g, PADKO_KERNEL_CURRENT, &k);
+	if (!k.accepted)
+		fail_msg("refused: %s", k.message);
+	assert_true(accept_only_image);
+	assert_word(&k, DATA2 + DATA2_SIZE + 8, k.relocbase);
 	kload_free(&k);
 }
 
@@ -1507,6 +1566,7 @@ main(void)
 		cmocka_unit_test(test_relative_half_open),
 		cmocka_unit_test(test_end_of_object),
 		cmocka_unit_test(test_symbol_relocations),
+		cmocka_unit_test(test_accept_only_needs_image),
 		cmocka_unit_test(test_undefined_symbol),
 		cmocka_unit_test(test_unexpected_relocation_type),
 		cmocka_unit_test(test_rela_and_jmprel),
