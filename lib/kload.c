@@ -86,6 +86,15 @@ refuse(struct kload *k, const char *fmt, ...)
 	return (1);
 }
 
+/* Whether [addr, addr + len) lies in the file part of a segment. */
+static int
+view_holds(const struct kload_view *v, uint64_t addr, uint64_t len)
+{
+
+	return (addr >= v->vaddr && len <= v->filesz &&
+	    addr - v->vaddr <= v->filesz - len);
+}
+
 /*
  * A pointer into the mapped image for a link-time range, or NULL.  Without
  * an image (accept_only), the range is read from the file when it lies in
@@ -104,11 +113,16 @@ image_at(const struct kload *k, uint64_t addr, uint64_t len)
 		return (NULL);
 	if (k->image != NULL)
 		return (k->image + (addr - k->vaddr));
+	/* Reads come in runs: the segment of the last one first. */
+	if (k->nview > 0 && view_holds(&k->view[k->view_hit], addr, len))
+		return ((unsigned char *)k->view[k->view_hit].bytes +
+		    (addr - k->view[k->view_hit].vaddr));
 	for (i = 0; i < k->nview; i++) {
 		v = &k->view[i];
-		if (addr >= v->vaddr && len <= v->filesz &&
-		    addr - v->vaddr <= v->filesz - len)
+		if (view_holds(v, addr, len)) {
+			kk->view_hit = i;
 			return ((unsigned char *)v->bytes + (addr - v->vaddr));
+		}
 	}
 	kk->view_short = 1;
 	return (NULL);
@@ -593,13 +607,13 @@ apply(struct kload *k, uint32_t offset, uint32_t info, uint32_t addend,
 static int
 relocate(struct kload *k)
 {
-	const unsigned char *r;
+	const unsigned char *r, *rel;
 	uint32_t i;
 
-	if (k->relsz > 0 && (r = image_at(k, k->rel, k->relsz)) == NULL)
+	if (k->relsz > 0 && (rel = image_at(k, k->rel, k->relsz)) == NULL)
 		return (refuse(k, "Unreadable DT_REL table"));
 	for (i = 0; i + 8 <= k->relsz; i += 8) {
-		r = image_at(k, k->rel + i, 8);
+		r = rel + i;
 		if (apply(k, le32_read(r), le32_read(r + 4), 0, 0) != 0)
 			return (1);
 	}

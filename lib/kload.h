@@ -107,6 +107,7 @@ struct kload {
 		const unsigned char	*bytes;
 	}			 view[KLOAD_MAXSEGS];
 	size_t			 nview;
+	size_t			 view_hit;	/* view[] of the last read */
 	int			 view_short;	/* a read it could not serve */
 };
 

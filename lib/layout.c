@@ -236,7 +236,7 @@ tabulate_map(struct module *m, struct padko_error *err)
 
 	free(m->shifts);
 	m->shifts = NULL;
-	m->nshifts = m->shift_hit = 0;
+	m->nshifts = m->shift_hit[0] = m->shift_hit[1] = 0;
 	if ((at = calloc(2 * m->nalloc + 1, sizeof(*at))) == NULL)
 		return (padko_fail(err, EX_OSERR, "%s: out of memory",
 		    m->path));
@@ -270,8 +270,9 @@ tabulate_map(struct module *m, struct padko_error *err)
 	return (0);
 }
 
+/* layout_map_addr() past its cache: the table, or the sections. */
 GElf_Addr
-layout_map_addr(const struct module *m, GElf_Addr addr)
+layout_map_search(const struct module *m, GElf_Addr addr)
 {
 	struct module *mm = (struct module *)m;
 	const struct addr_shift *t;
@@ -280,19 +281,19 @@ layout_map_addr(const struct module *m, GElf_Addr addr)
 	if (m->nshifts == 0)
 		return (map_addr_by_sections(m, addr));
 	t = m->shifts;
-	lo = m->shift_hit;
-	if (addr < t[lo].at || (lo + 1 < m->nshifts && addr >= t[lo + 1].at)) {
-		/* The last breakpoint at or below addr; t[0].at is 0. */
-		lo = 0;
-		hi = m->nshifts;
-		while (hi - lo > 1) {
-			mid = lo + (hi - lo) / 2;
-			if (t[mid].at <= addr)
-				lo = mid;
-			else
-				hi = mid;
-		}
-		mm->shift_hit = lo;
+	/* The last breakpoint at or below addr; t[0].at is 0. */
+	lo = 0;
+	hi = m->nshifts;
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (t[mid].at <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (lo != mm->shift_hit[0]) {
+		mm->shift_hit[1] = mm->shift_hit[0];
+		mm->shift_hit[0] = lo;
 	}
 	return (addr + (GElf_Addr)(addr == t[lo].at ? t[lo].point :
 	    t[lo].after));

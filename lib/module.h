@@ -151,7 +151,7 @@ struct module {
 
 	struct addr_shift *shifts;	/* the address map, once planned */
 	size_t		 nshifts;
-	size_t		 shift_hit;	/* shifts[] index of the last lookup */
+	size_t		 shift_hit[2];	/* shifts[] of the last two lookups */
 
 	GElf_Off	 new_shoff;
 	GElf_Off	 new_phoff;
@@ -184,7 +184,7 @@ int	validate_sets(const struct module *m, struct padko_error *err);
 
 /* layout.c */
 int	layout_plan(struct module *m, struct padko_error *err);
-GElf_Addr layout_map_addr(const struct module *m, GElf_Addr addr);
+GElf_Addr layout_map_search(const struct module *m, GElf_Addr addr);
 GElf_Addr layout_map_end(const struct module *m, GElf_Addr addr);
 const struct set_section *layout_set_ending_at(const struct module *m,
 	    GElf_Addr addr);
@@ -278,6 +278,28 @@ model_section_at(const struct module *m, GElf_Addr addr)
 	if ((s = m->hit[1]) != NULL && addr - s->shdr.sh_addr < s->shdr.sh_size)
 		return (s);
 	return (model_section_search(m, addr));
+}
+
+/*
+ * Maps an address of a byte (the start of something) to its new value: it
+ * moves with the section that contains it, or in a gap with the section
+ * before the gap.  Offsets and the values they hold alternate, so the
+ * ranges of the last two lookups are tried here; layout_map_search() does
+ * the rest.
+ */
+static inline GElf_Addr
+layout_map_addr(const struct module *m, GElf_Addr addr)
+{
+	const struct addr_shift *t;
+	size_t h, i;
+
+	for (h = 0; h < 2 && m->nshifts > 0; h++) {
+		i = m->shift_hit[h];
+		t = &m->shifts[i];
+		if (addr > t->at && (i + 1 == m->nshifts || addr < t[1].at))
+			return (addr + (GElf_Addr)t->after);
+	}
+	return (layout_map_search(m, addr));
 }
 
 #endif /* !PADKO_MODULE_H */
