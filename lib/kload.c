@@ -610,6 +610,7 @@ relocate(struct kload *k)
 	const unsigned char *r, *rel;
 	uint32_t i;
 
+	rel = NULL;
 	if (k->relsz > 0 && (rel = image_at(k, k->rel, k->relsz)) == NULL)
 		return (refuse(k, "Unreadable DT_REL table"));
 	for (i = 0; i + 8 <= k->relsz; i += 8) {
