@@ -35,7 +35,7 @@
  * measured slower).
  */
 
-/* madvise() and MADV_DONTNEED are extensions beyond POSIX. */
+/* madvise(), MADV_* and MAP_ANONYMOUS are extensions beyond POSIX. */
 #undef _XOPEN_SOURCE
 #define	_DEFAULT_SOURCE
 
@@ -47,6 +47,9 @@
 #include <unistd.h>
 
 #include "module.h"
+
+/* The size of a transparent huge page on x86 and most other systems. */
+#define	ARENA_HUGE_PAGE	((size_t)2 << 20)
 
 /* Reads a whole file into a malloc'd buffer. */
 static int
@@ -131,4 +134,67 @@ file_image_release(struct file_image *img)
 	img->bytes = NULL;
 	img->size = 0;
 	img->mapped = false;
+}
+
+/*
+ * Reserves size bytes of zeroed memory for the rewritten sections.  They
+ * are written from end to end, so on a system with transparent huge pages
+ * a large arena is aligned to them and asked for them: a fault per 2 MB
+ * instead of one per page, which is what rewriting a few megabytes mostly
+ * costs otherwise.
+ */
+int
+out_arena_reserve(struct out_arena *a, size_t size)
+{
+	unsigned char *map, *base;
+	size_t span, page, head;
+
+	page = (size_t)sysconf(_SC_PAGESIZE);
+	size = (size + page - 1) / page * page;
+	span = size >= ARENA_HUGE_PAGE ? size + ARENA_HUGE_PAGE : size;
+	map = mmap(NULL, span, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED)
+		return (-1);
+	base = map;
+	if (span > size) {
+		head = (ARENA_HUGE_PAGE - (uintptr_t)map % ARENA_HUGE_PAGE) %
+		    ARENA_HUGE_PAGE;
+		base = map + head;
+		if (head > 0)
+			munmap(map, head);
+		if (span - head > size)
+			munmap(base + size, span - head - size);
+#ifdef MADV_HUGEPAGE
+		(void)madvise(base, size, MADV_HUGEPAGE);
+#endif
+	}
+	a->base = base;
+	a->size = size;
+	a->used = 0;
+	return (0);
+}
+
+/* Hands out the next size bytes of the arena, or NULL if it is full. */
+void *
+out_arena_alloc(struct out_arena *a, size_t size)
+{
+	size_t at;
+
+	at = (a->used + 15) & ~(size_t)15;
+	if (a->base == NULL || at > a->size || size > a->size - at)
+		return (NULL);
+	a->used = at + size;
+	return (a->base + at);
+}
+
+void
+out_arena_release(struct out_arena *a)
+{
+
+	if (a->base != NULL)
+		munmap(a->base, a->size);
+	a->base = NULL;
+	a->size = 0;
+	a->used = 0;
 }

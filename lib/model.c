@@ -361,11 +361,8 @@ model_read(struct module *m, struct padko_error *err)
 void
 model_free(struct module *m)
 {
-	size_t i;
 
-	if (m->sections != NULL)
-		for (i = 0; i < m->nsections; i++)
-			free(m->sections[i].out);
+	out_arena_release(&m->out);
 	free(m->sections);
 	free(m->alloc);
 	free(m->phdrs);

@@ -118,9 +118,20 @@ struct file_image {
 	bool		 mapped;	/* by mmap, else malloc'd */
 };
 
+/*
+ * Memory for the rewritten sections (image.c): one mapping, handed out in
+ * order and released at once.
+ */
+struct out_arena {
+	unsigned char	*base;
+	size_t		 size;
+	size_t		 used;
+};
+
 struct module {
 	char		*path;
 	struct file_image file;		/* the whole input file */
+	struct out_arena out;		/* rewritten sections' contents */
 	Elf		*elf;
 	GElf_Ehdr	 ehdr;
 
@@ -195,7 +206,6 @@ GElf_Addr boundary_map_value(const struct module *m, enum padko_ref_site site,
 	    uint64_t where, GElf_Addr value);
 
 /* code.c */
-int	code_init(void);
 struct code_reader *code_reader_new(const struct module *m,
 	    struct padko_error *err);
 void	code_reader_free(struct code_reader *r);
@@ -214,6 +224,9 @@ int	verify_image(const char *name, const void *image, size_t size,
 int	file_image_read(int fd, struct file_image *img);
 void	file_image_rest(struct file_image *img);
 void	file_image_release(struct file_image *img);
+int	out_arena_reserve(struct out_arena *a, size_t size);
+void	*out_arena_alloc(struct out_arena *a, size_t size);
+void	out_arena_release(struct out_arena *a);
 
 /* output.c */
 int	output_write_fd(struct module *m, int fd, struct padko_error *err);

@@ -40,6 +40,22 @@
 
 #include "module.h"
 
+/*
+ * The most the rewritten sections can take: each section is given its
+ * buffer once, at its new size, 16-aligned in the arena.
+ */
+static size_t
+out_size_bound(const struct module *m)
+{
+	size_t i, total;
+
+	total = 0;
+	for (i = 1; i < m->nsections; i++)
+		if (m->sections[i].data != NULL || m->sections[i].set >= 0)
+			total += (size_t)m->sections[i].new_size + 16;
+	return (total);
+}
+
 /* The section's output contents, copied from the input on first use. */
 static unsigned char *
 section_out(struct module *m, struct section *s, struct padko_error *err)
@@ -47,8 +63,9 @@ section_out(struct module *m, struct section *s, struct padko_error *err)
 
 	if (s->out != NULL)
 		return (s->out);
-	s->out = calloc(1, s->new_size > 0 ? s->new_size : 1);
-	if (s->out == NULL) {
+	if ((m->out.base == NULL &&
+	    out_arena_reserve(&m->out, out_size_bound(m)) != 0) ||
+	    (s->out = out_arena_alloc(&m->out, (size_t)s->new_size)) == NULL) {
 		padko_fail(err, EX_OSERR, "%s: out of memory", m->path);
 		return (NULL);
 	}
