@@ -87,7 +87,7 @@ refuse(struct kload *k, const char *fmt, ...)
 }
 
 /* Whether [addr, addr + len) lies in the file part of a segment. */
-static int
+static inline int
 view_holds(const struct kload_view *v, uint64_t addr, uint64_t len)
 {
 
@@ -96,14 +96,11 @@ view_holds(const struct kload_view *v, uint64_t addr, uint64_t len)
 }
 
 /*
- * A pointer into the mapped image for a link-time range, or NULL.  Without
- * an image (accept_only), the range is read from the file when it lies in
- * the file part of one segment; any other range of the image (zeros, or
- * across segments) cannot be served: view_short makes kload_run() load
- * the module again with an image.
+ * image_at() for the ranges that the segment of the last read does not
+ * hold: see there.
  */
 static unsigned char *
-image_at(const struct kload *k, uint64_t addr, uint64_t len)
+image_search(const struct kload *k, uint64_t addr, uint64_t len)
 {
 	struct kload *kk = (struct kload *)k;
 	const struct kload_view *v;
@@ -113,10 +110,6 @@ image_at(const struct kload *k, uint64_t addr, uint64_t len)
 		return (NULL);
 	if (k->image != NULL)
 		return (k->image + (addr - k->vaddr));
-	/* Reads come in runs: the segment of the last one first. */
-	if (k->nview > 0 && view_holds(&k->view[k->view_hit], addr, len))
-		return ((unsigned char *)k->view[k->view_hit].bytes +
-		    (addr - k->view[k->view_hit].vaddr));
 	for (i = 0; i < k->nview; i++) {
 		v = &k->view[i];
 		if (view_holds(v, addr, len)) {
@@ -126,6 +119,27 @@ image_at(const struct kload *k, uint64_t addr, uint64_t len)
 	}
 	kk->view_short = 1;
 	return (NULL);
+}
+
+/*
+ * A pointer into the mapped image for a link-time range, or NULL.  Without
+ * an image (accept_only), the range is read from the file when it lies in
+ * the file part of one segment; any other range of the image (zeros, or
+ * across segments) cannot be served: view_short makes kload_run() load
+ * the module again with an image.  Reads come in runs, so the segment of
+ * the last one is tried first, here.
+ */
+static inline unsigned char *
+image_at(const struct kload *k, uint64_t addr, uint64_t len)
+{
+	const struct kload_view *v;
+
+	if (k->image == NULL && k->nview > 0) {
+		v = &k->view[k->view_hit];
+		if (view_holds(v, addr, len))
+			return ((unsigned char *)v->bytes + (addr - v->vaddr));
+	}
+	return (image_search(k, addr, len));
 }
 
 /* Whether the PT_LOADs come in address order without overlapping. */
@@ -555,17 +569,22 @@ apply(struct kload *k, uint32_t offset, uint32_t info, uint32_t addend,
 	if ((where = image_at(k, offset, 4)) == NULL)
 		return (refuse(k, "relocation at %#x outside the module",
 		    offset));
-	if (!has_addend)
+	/*
+	 * Without an image no value is stored or counted: what is checked
+	 * is that the place and the symbol exist, so the place is not read.
+	 */
+	if (!has_addend && k->image != NULL)
 		addend = le32_read(where);
 	switch (type) {
 	case R_386_RELATIVE:
+		/* Nothing more to check: the value only matters when stored. */
+		if (k->image == NULL)
+			return (0);
 		value = k->relocbase + addend;
 		moved = relocaddr(k, value);
-		/* Without an image an addend may be stale: no counts. */
-		if (moved != value && k->image != NULL)
+		if (moved != value)
 			k->relative_moved++;
-		for (i = 0; moved == value && k->image != NULL &&
-		    i < PADKO_NSET_KINDS; i++)
+		for (i = 0; moved == value && i < PADKO_NSET_KINDS; i++)
 			if (k->sets[i].relocated && value == k->sets[i].stop)
 				k->relative_at_end++;
 		value = moved;
