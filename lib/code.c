@@ -39,6 +39,7 @@
  *	per-CPU base:	%fs:<offset of pc_dynamic>, one load
  */
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,12 +166,15 @@ add_symbol_starts(struct code_reader *r, const struct section *symsec)
 
 static void calibrate(struct code_reader *r);
 
+static pthread_once_t code_warm = PTHREAD_ONCE_INIT;
+
 /*
  * Capstone 4 fills some tables on first use without a lock: decode and
- * name a few instructions and registers once, before any threads start.
+ * name a few instructions and registers once, before any thread decodes
+ * (pthread_once: modules without a site to examine never pay for it).
  */
-int
-code_init(void)
+static void
+code_warm_up(void)
 {
 	static const unsigned char sample[] = {
 		0x64, 0xa1, 0x00, 0x00, 0x00, 0x00,	/* mov %fs:0,%eax */
@@ -184,10 +188,10 @@ code_init(void)
 	size_t i, n;
 
 	if (cs_open(CS_ARCH_X86, CS_MODE_32, &cs) != CS_ERR_OK)
-		return (-1);
+		return;
 	if (cs_open(CS_ARCH_X86, CS_MODE_32, &att) != CS_ERR_OK) {
 		cs_close(&cs);
-		return (-1);
+		return;
 	}
 	cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
 	cs_option(att, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
@@ -206,7 +210,6 @@ code_init(void)
 	}
 	cs_close(&cs);
 	cs_close(&att);
-	return (0);
 }
 
 struct code_reader *
@@ -216,6 +219,7 @@ code_reader_new(const struct module *m, struct padko_error *err)
 	GElf_Addr *tmp;
 	size_t max, i;
 
+	(void)pthread_once(&code_warm, code_warm_up);
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
 		padko_fail(err, EX_OSERR, "%s: out of memory", m->path);
 		return (NULL);
@@ -1085,6 +1089,18 @@ learn(struct code_reader *r, int kind, const struct origin *o)
 	}
 }
 
+/* Whether enough accesses were seen in each set the module has. */
+static bool
+calibrated(const struct module *m, const size_t *seen)
+{
+	int k;
+
+	for (k = 0; k < PADKO_NSET_KINDS; k++)
+		if (m->sets[k].sec != NULL && seen[k] < CALIBRATION_ENOUGH)
+			return (false);
+	return (true);
+}
+
 /*
  * Learns which base shapes the module's code uses for accesses strictly
  * inside its sets (an R_386_RELATIVE displacement into set_vnet or
@@ -1106,7 +1122,8 @@ calibrate(struct code_reader *r)
 
 	budget = CALIBRATION_SITES;
 	memset(seen, 0, sizeof(seen));
-	for (i = 1; i < m->nsections && budget > 0; i++) {
+	for (i = 1; i < m->nsections && budget > 0 && !calibrated(m, seen);
+	    i++) {
 		rs = &m->sections[i];
 		if (rs->shdr.sh_type != SHT_REL ||
 		    !(rs->shdr.sh_flags & SHF_ALLOC) || rs->data == NULL)
@@ -1114,6 +1131,8 @@ calibrate(struct code_reader *r)
 		rel = rs->data->d_buf;
 		n = rs->data->d_size / sizeof(*rel);
 		for (j = 0; j < n && budget > 0; j++) {
+			if (j % 256 == 0 && calibrated(m, seen))
+				break;
 			if (ELF32_R_TYPE(rel[j].r_info) != R_386_RELATIVE)
 				continue;
 			where = rel[j].r_offset;

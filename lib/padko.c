@@ -61,9 +61,6 @@ padko_init(struct padko_error *err)
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return (padko_fail(err, EX_SOFTWARE, "libelf: %s",
 		    elf_errmsg(-1)));
-	if (code_init() != 0)
-		return (padko_fail(err, EX_SOFTWARE, "capstone: cannot open "
-		    "the x86 decoder"));
 	return (0);
 }
 

@@ -134,9 +134,9 @@ struct padko_verify_report {
 };
 
 /*
- * Prepares the library's decoder and ELF tables.  Call once before using
- * the library from several threads (each thread with its own modules);
- * single-threaded callers need not.
+ * Prepares libelf.  Call once before using the library from several
+ * threads (each thread with its own modules); single-threaded callers
+ * need not.  (The instruction decoder is prepared on first use, once.)
  */
 int	padko_init(struct padko_error *err);
 
