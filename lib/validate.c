@@ -639,16 +639,20 @@ reloc_type_known(unsigned type)
 	return (false);
 }
 
-/* Checks a relocation table's types, symbol indexes and offsets. */
+/*
+ * Checks a relocation table's types, symbol indexes and offsets.  Offsets
+ * come mostly in order: once one passed the full check, the rest of its
+ * section that its segment also holds ([ok_lo, ok_hi]) passes at once.
+ */
 static int
 check_relocations(const struct module *m, const struct section *s,
     struct padko_error *err)
 {
-	const struct section *symsec, *target;
+	const struct section *symsec, *target, *in;
 	const GElf_Phdr *seg;
 	const Elf32_Rel *rel;
 	const Elf32_Rela *rela;
-	uint64_t nsyms, offset;
+	uint64_t nsyms, offset, ok_lo, ok_hi;
 	size_t i, n;
 	uint32_t info;
 	bool dynamic;
@@ -663,7 +667,8 @@ check_relocations(const struct module *m, const struct section *s,
 	    sizeof(*rela));
 	dynamic = (s->shdr.sh_flags & SHF_ALLOC) != 0;
 	target = s->shdr.sh_info != 0 ? &m->sections[s->shdr.sh_info] : NULL;
-	seg = NULL;
+	ok_lo = 1;
+	ok_hi = 0;
 	for (i = 0; i < n; i++) {
 		offset = s->shdr.sh_type == SHT_REL ? rel[i].r_offset :
 		    rela[i].r_offset;
@@ -679,13 +684,11 @@ check_relocations(const struct module *m, const struct section *s,
 			    "index %u beyond %s (%ju symbols)", m->path,
 			    s->name, i, ELF32_R_SYM(info), symsec->name,
 			    (uintmax_t)nsyms));
+		if (offset >= ok_lo && offset <= ok_hi)
+			continue;
 		if (dynamic || (target != NULL &&
 		    (target->shdr.sh_flags & SHF_ALLOC))) {
-			/* Offsets come mostly in order: try the last segment. */
-			if (seg == NULL || offset < seg->p_vaddr ||
-			    offset + 4 > seg->p_vaddr + seg->p_memsz)
-				seg = segment_holding(m, offset, 4);
-			if (seg == NULL)
+			if ((seg = segment_holding(m, offset, 4)) == NULL)
 				return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: "
 				    "r_offset %#jx outside every segment",
 				    m->path, s->name, i, (uintmax_t)offset));
@@ -695,6 +698,16 @@ check_relocations(const struct module *m, const struct section *s,
 				    "r_offset %#jx does not lie in a section of "
 				    "code or data", m->path, s->name, i,
 				    (uintmax_t)offset));
+			if (patchable(m, offset)) {
+				in = model_section_at(m, offset);
+				ok_lo = in->shdr.sh_addr > seg->p_vaddr ?
+				    in->shdr.sh_addr : seg->p_vaddr;
+				ok_hi = in->shdr.sh_addr + in->shdr.sh_size <
+				    seg->p_vaddr + seg->p_memsz ?
+				    in->shdr.sh_addr + in->shdr.sh_size :
+				    seg->p_vaddr + seg->p_memsz;
+				ok_hi -= 4;
+			}
 		} else if (target != NULL && offset + 4 > target->shdr.sh_size &&
 		    ELF32_R_TYPE(info) != R_386_NONE)
 			return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: r_offset "
