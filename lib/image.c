@@ -27,12 +27,14 @@
  */
 
 /*
- * Reading a whole file into memory: mapped where the system can map it,
- * read into a buffer otherwise.  A mapping costs neither a copy nor a
- * fault per page of a freshly allocated buffer, and only the pages that
- * are looked at are brought in (the system maps the cached pages around
- * each one it faults in, so prefaulting the whole file, MAP_POPULATE,
- * measured slower).
+ * Reading a whole file into memory: a large one is mapped where the
+ * system can map it, a small one (or one that cannot be mapped) is read
+ * into a buffer.  A mapping costs neither a copy nor a fault per page of a
+ * freshly allocated buffer, and only the pages that are looked at are
+ * brought in (the system maps the cached pages around each one it faults
+ * in, so prefaulting the whole file, MAP_POPULATE, measured slower).  But
+ * unmapping stops every other thread of the process to flush its TLB: a
+ * batch of small modules spent more time in munmap() than reading them.
  */
 
 /* madvise(), MADV_* and MAP_ANONYMOUS are extensions beyond POSIX. */
@@ -50,6 +52,9 @@
 
 /* The size of a transparent huge page on x86 and most other systems. */
 #define	ARENA_HUGE_PAGE	((size_t)2 << 20)
+
+/* Files from this size up are mapped, smaller ones read. */
+#define	IMAGE_MAP_MIN	((size_t)1 << 20)
 
 /* Reads a whole file into a malloc'd buffer. */
 static int
@@ -95,7 +100,7 @@ file_image_read(int fd, struct file_image *img)
 		errno = EFBIG;
 		return (-1);
 	}
-	if (S_ISREG(st.st_mode) && st.st_size > 0) {
+	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size >= IMAGE_MAP_MIN) {
 		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
 		    fd, 0);
 		if (p != MAP_FAILED) {
@@ -141,7 +146,8 @@ file_image_release(struct file_image *img)
  * are written from end to end, so on a system with transparent huge pages
  * a large arena is aligned to them and asked for them: a fault per 2 MB
  * instead of one per page, which is what rewriting a few megabytes mostly
- * costs otherwise.
+ * costs otherwise.  A small one comes from malloc, for the reason small
+ * files are not mapped.
  */
 int
 out_arena_reserve(struct out_arena *a, size_t size)
@@ -149,29 +155,35 @@ out_arena_reserve(struct out_arena *a, size_t size)
 	unsigned char *map, *base;
 	size_t span, page, head;
 
+	if (size < ARENA_HUGE_PAGE) {
+		if ((a->base = calloc(1, size > 0 ? size : 1)) == NULL)
+			return (-1);
+		a->size = size;
+		a->used = 0;
+		a->mapped = false;
+		return (0);
+	}
 	page = (size_t)sysconf(_SC_PAGESIZE);
 	size = (size + page - 1) / page * page;
-	span = size >= ARENA_HUGE_PAGE ? size + ARENA_HUGE_PAGE : size;
+	span = size + ARENA_HUGE_PAGE;
 	map = mmap(NULL, span, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (map == MAP_FAILED)
 		return (-1);
-	base = map;
-	if (span > size) {
-		head = (ARENA_HUGE_PAGE - (uintptr_t)map % ARENA_HUGE_PAGE) %
-		    ARENA_HUGE_PAGE;
-		base = map + head;
-		if (head > 0)
-			munmap(map, head);
-		if (span - head > size)
-			munmap(base + size, span - head - size);
+	head = (ARENA_HUGE_PAGE - (uintptr_t)map % ARENA_HUGE_PAGE) %
+	    ARENA_HUGE_PAGE;
+	base = map + head;
+	if (head > 0)
+		munmap(map, head);
+	if (span - head > size)
+		munmap(base + size, span - head - size);
 #ifdef MADV_HUGEPAGE
-		(void)madvise(base, size, MADV_HUGEPAGE);
+	(void)madvise(base, size, MADV_HUGEPAGE);
 #endif
-	}
 	a->base = base;
 	a->size = size;
 	a->used = 0;
+	a->mapped = true;
 	return (0);
 }
 
@@ -192,9 +204,12 @@ void
 out_arena_release(struct out_arena *a)
 {
 
-	if (a->base != NULL)
+	if (a->mapped)
 		munmap(a->base, a->size);
+	else
+		free(a->base);
 	a->base = NULL;
 	a->size = 0;
 	a->used = 0;
+	a->mapped = false;
 }

@@ -126,6 +126,7 @@ struct out_arena {
 	unsigned char	*base;
 	size_t		 size;
 	size_t		 used;
+	bool		 mapped;	/* by mmap, else malloc'd */
 };
 
 struct module {

@@ -19,6 +19,10 @@
 #                             own output, and refuses under current kernels
 #                             the plain modules that they refuse
 #                             (tests/check_verify.sh);
+#   fixture/mapped            a pair grown past 1 MiB by a non-allocated
+#                             section (GNU objcopy), so that padko maps its
+#                             input and the file it checks instead of
+#                             reading them: checked as any pair;
 #   fixtures/fresh            rebuild every fixture with the installed
 #                             toolchain and check all pairs, and padko
 #                             verify on them (tests/check_fresh.sh,
@@ -86,6 +90,29 @@ fi
 	add_test(NAME verify/fixtures
 	    COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/check_verify.sh"
 		"$<TARGET_FILE:padko>" "${padko_fixture_dir}")
+endif()
+
+# Inputs from 1 MiB up are mapped (lib/image.c), and every fixture is
+# smaller: this one is not.
+find_program(PADKO_GNU_OBJCOPY i686-kfreebsd-gnu-objcopy)
+if(PADKO_GNU_OBJCOPY AND EXISTS "${padko_fixture_dir}/mixed.lld.padded.ko")
+	add_test(NAME fixture/mapped
+	    COMMAND sh -c [=[
+set -e
+objcopy=$1 fixtures=$2 work=$3
+rm -rf "$work"
+mkdir -p "$work"
+yes padko | head -c 1500000 >"$work/filler"
+for f in mixed.lld.ko mixed.lld.padded.ko; do
+	"$objcopy" --add-section .padko.filler="$work/filler" \
+	    "$fixtures/$f" "$work/big-$f"
+done
+test "$(wc -c <"$work/big-mixed.lld.ko")" -gt 1048576
+exec sh "$0" "$4" "$5" "$work/big-mixed.lld.ko" \
+    "$work/big-mixed.lld.padded.ko" "$work/check"
+]=] "${CMAKE_CURRENT_SOURCE_DIR}/check_fixture.sh" "${PADKO_GNU_OBJCOPY}"
+		"${padko_fixture_dir}" "${padko_fixture_work}/mapped"
+		"$<TARGET_FILE:padko>" "$<TARGET_FILE:elfcmp>")
 endif()
 
 add_test(NAME boundary/undecided
