@@ -142,34 +142,29 @@ file_image_release(struct file_image *img)
 }
 
 /*
- * Reserves size bytes of zeroed memory for the rewritten sections.  They
- * are written from end to end, so on a system with transparent huge pages
- * a large arena is aligned to them and asked for them: a fault per 2 MB
- * instead of one per page, which is what rewriting a few megabytes mostly
- * costs otherwise.  A small one comes from malloc, for the reason small
- * files are not mapped.
+ * size bytes of zeroed memory for bulk contents (rewritten sections, a
+ * loaded image), written from end to end.  On a system with transparent
+ * huge pages a large block is aligned to them and asked for them: a fault
+ * per 2 MB instead of one per page, which is what filling a few megabytes
+ * mostly costs otherwise.  A small one comes from malloc, for the reason
+ * small files are not mapped.  *mapped says which, for bulk_free().
  */
-int
-out_arena_reserve(struct out_arena *a, size_t size)
+void *
+bulk_alloc(size_t size, bool *mapped)
 {
 	unsigned char *map, *base;
 	size_t span, page, head;
 
-	if (size < ARENA_HUGE_PAGE) {
-		if ((a->base = calloc(1, size > 0 ? size : 1)) == NULL)
-			return (-1);
-		a->size = size;
-		a->used = 0;
-		a->mapped = false;
-		return (0);
-	}
+	*mapped = false;
+	if (size < ARENA_HUGE_PAGE)
+		return (calloc(1, size > 0 ? size : 1));
 	page = (size_t)sysconf(_SC_PAGESIZE);
 	size = (size + page - 1) / page * page;
 	span = size + ARENA_HUGE_PAGE;
 	map = mmap(NULL, span, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (map == MAP_FAILED)
-		return (-1);
+		return (NULL);
 	head = (ARENA_HUGE_PAGE - (uintptr_t)map % ARENA_HUGE_PAGE) %
 	    ARENA_HUGE_PAGE;
 	base = map + head;
@@ -180,10 +175,34 @@ out_arena_reserve(struct out_arena *a, size_t size)
 #ifdef MADV_HUGEPAGE
 	(void)madvise(base, size, MADV_HUGEPAGE);
 #endif
-	a->base = base;
+	*mapped = true;
+	return (base);
+}
+
+void
+bulk_free(void *p, size_t size, bool mapped)
+{
+	size_t page;
+
+	if (p == NULL)
+		return;
+	if (!mapped) {
+		free(p);
+		return;
+	}
+	page = (size_t)sysconf(_SC_PAGESIZE);
+	munmap(p, (size + page - 1) / page * page);
+}
+
+/* Reserves size bytes of zeroed memory for the rewritten sections. */
+int
+out_arena_reserve(struct out_arena *a, size_t size)
+{
+
+	if ((a->base = bulk_alloc(size, &a->mapped)) == NULL)
+		return (-1);
 	a->size = size;
 	a->used = 0;
-	a->mapped = true;
 	return (0);
 }
 
@@ -204,10 +223,7 @@ void
 out_arena_release(struct out_arena *a)
 {
 
-	if (a->mapped)
-		munmap(a->base, a->size);
-	else
-		free(a->base);
+	bulk_free(a->base, a->size, a->mapped);
 	a->base = NULL;
 	a->size = 0;
 	a->used = 0;

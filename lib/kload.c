@@ -262,7 +262,7 @@ map_segments(struct kload *k, const unsigned char *file, size_t fsize,
 		k->relocbase = k->base - k->vaddr;
 		goto out;
 	}
-	if ((k->image = calloc(1, k->size)) == NULL) {
+	if ((k->image = bulk_alloc(k->size, &k->image_mapped)) == NULL) {
 		rc = padko_fail(err, EX_OSERR, "%s: out of memory", path);
 		goto out;
 	}
@@ -709,7 +709,7 @@ kload_free(struct kload *k)
 		free(k->sets[i].init);
 		k->sets[i].init = NULL;
 	}
-	free(k->image);
+	bulk_free(k->image, k->size, k->image_mapped);
 	k->image = NULL;
 	free(k->imports);
 	k->imports = NULL;

@@ -34,6 +34,7 @@
 #ifndef PADKO_KLOAD_H
 #define PADKO_KLOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -83,6 +84,7 @@ struct kload {
 	int			 accepted;
 	char			 message[256];	/* why not, as the kernel says */
 	unsigned char		*image;		/* the mapped module */
+	bool			 image_mapped;	/* bulk_alloc() mapped it */
 	uint64_t		 size;
 	uint32_t		 vaddr;		/* link address of image[0] */
 	uint32_t		 relocbase;	/* base - vaddr */

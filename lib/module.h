@@ -225,6 +225,8 @@ int	verify_image(const char *name, const void *image, size_t size,
 int	file_image_read(int fd, struct file_image *img);
 void	file_image_rest(struct file_image *img);
 void	file_image_release(struct file_image *img);
+void	*bulk_alloc(size_t size, bool *mapped);
+void	bulk_free(void *p, size_t size, bool mapped);
 int	out_arena_reserve(struct out_arena *a, size_t size);
 void	*out_arena_alloc(struct out_arena *a, size_t size);
 void	out_arena_release(struct out_arena *a);
