@@ -27,6 +27,8 @@
  */
 
 /*
+ * Memory for whole files and bulk contents.
+ *
  * Reading a whole file into memory: a large one is mapped where the
  * system can map it, a small one (or one that cannot be mapped) is read
  * into a buffer.  A mapping costs neither a copy nor a fault per page of a
@@ -51,7 +53,7 @@
 #include "module.h"
 
 /* The size of a transparent huge page on x86 and most other systems. */
-#define	ARENA_HUGE_PAGE	((size_t)2 << 20)
+#define	HUGE_PAGE_SIZE	((size_t)2 << 20)
 
 /* Files from this size up are mapped, smaller ones read. */
 #define	IMAGE_MAP_MIN	((size_t)1 << 20)
@@ -156,17 +158,17 @@ bulk_alloc(size_t size, bool *mapped)
 	size_t span, page, head;
 
 	*mapped = false;
-	if (size < ARENA_HUGE_PAGE)
+	if (size < HUGE_PAGE_SIZE)
 		return (calloc(1, size > 0 ? size : 1));
 	page = (size_t)sysconf(_SC_PAGESIZE);
 	size = (size + page - 1) / page * page;
-	span = size + ARENA_HUGE_PAGE;
+	span = size + HUGE_PAGE_SIZE;
 	map = mmap(NULL, span, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (map == MAP_FAILED)
 		return (NULL);
-	head = (ARENA_HUGE_PAGE - (uintptr_t)map % ARENA_HUGE_PAGE) %
-	    ARENA_HUGE_PAGE;
+	head = (HUGE_PAGE_SIZE - (uintptr_t)map % HUGE_PAGE_SIZE) %
+	    HUGE_PAGE_SIZE;
 	base = map + head;
 	if (head > 0)
 		munmap(map, head);
