@@ -29,7 +29,7 @@
 /*
  * The in-memory model of a module and the stages that work on it:
  *
- *	image.c		bring the file into memory
+ *	image.c		bring the file into memory; memory for bulk contents
  *	model.c		read the ELF file into a module
  *	layout.c	plan the new addresses and file offsets
  *	boundary.c	decide what each reference at a set's old end means
@@ -119,8 +119,8 @@ struct file_image {
 };
 
 /*
- * Memory for the rewritten sections (image.c): one mapping, handed out in
- * order and released at once.
+ * Memory for the rewritten sections (image.c): one block from
+ * bulk_alloc(), handed out in order and released at once.
  */
 struct out_arena {
 	unsigned char	*base;
