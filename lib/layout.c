@@ -473,10 +473,23 @@ static int
 check_plan(const struct module *m, struct padko_error *err)
 {
 	const struct section *s, *got;
+	const GElf_Phdr *p;
 	GElf_Addr pltgot;
 	int64_t got_shift;
 	size_t i;
 
+	/* A segment may end at 4 GB (PT_GNU_STACK spans all of it): not past. */
+	for (i = 0; i < m->nphdrs; i++) {
+		p = &m->new_phdrs[i];
+		if (p->p_vaddr + p->p_memsz > UINT32_MAX ||
+		    p->p_paddr + p->p_memsz > UINT32_MAX ||
+		    p->p_offset + p->p_filesz > UINT32_MAX)
+			return (padko_fail(err, EX_DATAERR, "%s: program header "
+			    "%zu (p_vaddr %#jx p_memsz %#jx) would reach past "
+			    "4 GB once padded", m->path, i,
+			    (uintmax_t)m->phdrs[i].p_vaddr,
+			    (uintmax_t)m->phdrs[i].p_memsz));
+	}
 	for (i = 0; i < m->nalloc; i++) {
 		s = m->alloc[i];
 		if (section_shift(s) == 0)

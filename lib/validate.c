@@ -317,6 +317,15 @@ validate_section_headers(const struct module *m, struct padko_error *err)
 			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
 			    "SHF_COMPRESSED on an allocated section", m->path,
 			    s->name));
+		/*
+		 * Compressed sections hold debug data, bytes or strings: an
+		 * entry size beyond 1 is garbage, and libelf will not write it.
+		 */
+		if ((s->shdr.sh_flags & SHF_COMPRESSED) &&
+		    s->shdr.sh_entsize > 1)
+			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+			    "compressed (SHF_COMPRESSED) with sh_entsize %ju",
+			    m->path, s->name, (uintmax_t)s->shdr.sh_entsize));
 		if (s->shdr.sh_entsize != 0 &&
 		    s->shdr.sh_size % s->shdr.sh_entsize != 0)
 			return (padko_fail(err, EX_DATAERR, "%s: section %s: "

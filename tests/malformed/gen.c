@@ -689,6 +689,15 @@ EDIT(f_note_vaddr)
 	set_ph(m, p, P_VADDR, 0xffffffffu);
 	set_ph(m, p, P_MEMSZ, 4);
 }
+EDIT(f_stack_memsz) { set_ph(m, phdr_of(m, 0x6474e551, 0), P_MEMSZ,
+    0xfffffffeu); }
+EDIT(f_comment_compressed)
+{
+	unsigned s = sec(m, ".comment");
+
+	set_sh(m, s, SH_FLAGS, sh(m, s, SH_FLAGS) | SHF_COMPRESSED);
+	set_sh(m, s, SH_ENTSIZE, sh(m, s, SH_SIZE));
+}
 EDIT(f_set_tls) { unsigned s = sec(m, "set_vnet"); set_sh(m, s, SH_FLAGS,
     sh(m, s, SH_FLAGS) | SHF_TLS); }
 EDIT(f_set_not_alloc) { set_sh(m, sec(m, "set_vnet"), SH_FLAGS, 0); }
@@ -1047,6 +1056,12 @@ static const struct gcase cases[] = {
 	    f_note_offset },
 	{ "note-vaddr-huge", V, X, "program header",
 	    "a PT_NOTE at p_vaddr 0xffffffff", f_note_vaddr },
+	{ "stack-memsz-huge", V, X, "program header",
+	    "PT_GNU_STACK p_memsz 0xfffffffe: past 4 GB once padded",
+	    f_stack_memsz },
+	{ "comment-compressed-entsize", V, X, "compressed",
+	    ".comment with SHF_COMPRESSED and sh_entsize its size",
+	    f_comment_compressed },
 	{ "set-tls", V, X, "set_vnet", "set_vnet with SHF_TLS", f_set_tls },
 	{ "set-not-alloc", V, X, "set_vnet",
 	    "set_vnet without SHF_ALLOC, its symbols still exported",
