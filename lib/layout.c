@@ -477,7 +477,17 @@ check_plan(const struct module *m, struct padko_error *err)
 	GElf_Addr pltgot;
 	int64_t got_shift;
 	size_t i;
+	int k;
 
+	for (k = 0; k < PADKO_NSET_KINDS; k++) {
+		s = m->sets[k].sec;
+		if (s != NULL && s->shdr.sh_entsize > 1 &&
+		    s->new_size % s->shdr.sh_entsize != 0)
+			return (padko_fail(err, EX_DATAERR, "%s: %s: sh_entsize "
+			    "%ju does not divide its padded size %#jx", m->path,
+			    s->name, (uintmax_t)s->shdr.sh_entsize,
+			    (uintmax_t)s->new_size));
+	}
 	/* A segment may end at 4 GB (PT_GNU_STACK spans all of it): not past. */
 	for (i = 0; i < m->nphdrs; i++) {
 		p = &m->new_phdrs[i];

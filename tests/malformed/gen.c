@@ -691,6 +691,8 @@ EDIT(f_note_vaddr)
 }
 EDIT(f_stack_memsz) { set_ph(m, phdr_of(m, 0x6474e551, 0), P_MEMSZ,
     0xfffffffeu); }
+EDIT(f_set_entsize) { unsigned s = sec(m, "set_vnet"); set_sh(m, s,
+    SH_ENTSIZE, sh(m, s, SH_SIZE)); }
 EDIT(f_comment_compressed)
 {
 	unsigned s = sec(m, ".comment");
@@ -1059,6 +1061,9 @@ static const struct gcase cases[] = {
 	{ "stack-memsz-huge", V, X, "program header",
 	    "PT_GNU_STACK p_memsz 0xfffffffe: past 4 GB once padded",
 	    f_stack_memsz },
+	{ "set-entsize", V, X, "sh_entsize",
+	    "set_vnet sh_entsize its size: no longer a multiple once padded",
+	    f_set_entsize },
 	{ "comment-compressed-entsize", V, X, "compressed",
 	    ".comment with SHF_COMPRESSED and sh_entsize its size",
 	    f_comment_compressed },
