@@ -348,8 +348,11 @@ place_segments(struct module *m)
 				    last->shdr.sh_size) - np->p_vaddr;
 			continue;
 		}
-		if (p->p_memsz == 0 && p->p_filesz == 0)
-			continue;
+		/*
+		 * Others move with what they describe; even an empty one may
+		 * point somewhere (a PT_DYNAMIC without sizes: the kernel
+		 * reads p_vaddr alone).
+		 */
 		np->p_vaddr = layout_map_addr(m, p->p_vaddr);
 		shift = (int64_t)np->p_vaddr - (int64_t)p->p_vaddr;
 		np->p_paddr = p->p_paddr + shift;

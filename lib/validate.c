@@ -215,7 +215,10 @@ cmp_range(const void *a, const void *b)
 	return (ra->end < rb->end ? -1 : ra->end > rb->end);
 }
 
-/* Checks that no two things of the file share bytes. */
+/*
+ * Checks that no two things of the file share bytes, and that no empty
+ * section lies strictly inside another (libelf's writer fills from there).
+ */
 static int
 check_file_overlaps(const struct module *m, struct padko_error *err)
 {
@@ -238,7 +241,7 @@ check_file_overlaps(const struct module *m, struct padko_error *err)
 	    "the section header table" };
 	for (i = 1; i < m->nsections; i++) {
 		s = &m->sections[i];
-		if (s->shdr.sh_type == SHT_NOBITS || s->shdr.sh_size == 0)
+		if (s->shdr.sh_type == SHT_NOBITS)
 			continue;
 		r[n++] = (struct file_range){ s->shdr.sh_offset,
 		    s->shdr.sh_offset + s->shdr.sh_size, i, NULL };

@@ -691,6 +691,20 @@ EDIT(f_note_vaddr)
 }
 EDIT(f_stack_memsz) { set_ph(m, phdr_of(m, 0x6474e551, 0), P_MEMSZ,
     0xfffffffeu); }
+EDIT(f_dynamic_sizeless)
+{
+	unsigned p = phdr_of(m, PT_DYNAMIC, 0);
+
+	set_ph(m, p, P_FILESZ, 0);
+	set_ph(m, p, P_MEMSZ, 0);
+}
+EDIT(f_empty_inside)
+{
+	unsigned s = sec(m, ".shstrtab");
+
+	set_sh(m, sec(m, ".eh_frame"), SH_OFFSET, sh(m, s, SH_OFFSET) +
+	    sh(m, s, SH_SIZE) / 2);
+}
 EDIT(f_set_entsize) { unsigned s = sec(m, "set_vnet"); set_sh(m, s,
     SH_ENTSIZE, sh(m, s, SH_SIZE)); }
 EDIT(f_comment_compressed)
@@ -1061,6 +1075,11 @@ static const struct gcase cases[] = {
 	{ "stack-memsz-huge", V, X, "program header",
 	    "PT_GNU_STACK p_memsz 0xfffffffe: past 4 GB once padded",
 	    f_stack_memsz },
+	{ "dynamic-phdr-sizeless", B, 0, "",
+	    "PT_DYNAMIC with p_filesz and p_memsz 0 (.dynamic moves): it "
+	    "must still move", f_dynamic_sizeless },
+	{ "empty-inside-shstrtab", V, X, "overlap",
+	    "empty .eh_frame with sh_offset inside .shstrtab", f_empty_inside },
 	{ "set-entsize", V, X, "sh_entsize",
 	    "set_vnet sh_entsize its size: no longer a multiple once padded",
 	    f_set_entsize },
