@@ -126,6 +126,17 @@ cmp_by_addr(const void *a, const void *b)
 	return (sa->index < sb->index ? -1 : sa->index > sb->index);
 }
 
+/* Refuses a second SHT_DYNAMIC, SHT_DYNSYM or SHT_SYMTAB section. */
+static int
+second_table(const struct module *m, const struct section *first,
+    const struct section *second, struct padko_error *err)
+{
+
+	return (padko_fail(err, EX_DATAERR, "%s: sections %s and %s are both "
+	    "of type %u: a module has one table of each kind", m->path,
+	    first->name, second->name, (unsigned)second->shdr.sh_type));
+}
+
 /* Reads the section headers and names; contents come after validation. */
 static int
 read_section_headers(struct module *m, struct padko_error *err)
@@ -200,14 +211,24 @@ read_section_data(struct module *m, struct padko_error *err)
 		}
 		if (s->shdr.sh_flags & SHF_ALLOC)
 			m->alloc[m->nalloc++] = s;
+		/*
+		 * One table of each kind (gABI): padko rewrites the one it
+		 * knows, and would leave a second one's values behind.
+		 */
 		switch (s->shdr.sh_type) {
 		case SHT_DYNAMIC:
+			if (m->dynamic != NULL)
+				return (second_table(m, m->dynamic, s, err));
 			m->dynamic = s;
 			break;
 		case SHT_DYNSYM:
+			if (m->dynsym != NULL)
+				return (second_table(m, m->dynsym, s, err));
 			m->dynsym = s;
 			break;
 		case SHT_SYMTAB:
+			if (m->symtab != NULL)
+				return (second_table(m, m->symtab, s, err));
 			m->symtab = s;
 			break;
 		}

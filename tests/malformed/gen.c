@@ -63,6 +63,7 @@ enum { ST_NAME = 0, ST_VALUE = 4, ST_SIZE = 8, ST_INFO = 12, ST_SHNDX = 14 };
 #define	PT_LOAD		1
 #define	PT_DYNAMIC	2
 #define	SHT_PROGBITS	1
+#define	SHT_SYMTAB	2
 #define	SHT_NOBITS	8
 #define	SHT_SYMTAB_SHNDX 18
 #define	DT_NULL		0
@@ -691,6 +692,7 @@ EDIT(f_note_vaddr)
 }
 EDIT(f_stack_memsz) { set_ph(m, phdr_of(m, 0x6474e551, 0), P_MEMSZ,
     0xfffffffeu); }
+EDIT(f_two_symtabs) { set_sh(m, sec(m, ".dynsym"), SH_TYPE, SHT_SYMTAB); }
 EDIT(f_dynamic_sizeless)
 {
 	unsigned p = phdr_of(m, PT_DYNAMIC, 0);
@@ -1075,6 +1077,8 @@ static const struct gcase cases[] = {
 	{ "stack-memsz-huge", V, X, "program header",
 	    "PT_GNU_STACK p_memsz 0xfffffffe: past 4 GB once padded",
 	    f_stack_memsz },
+	{ "two-symtabs", B, X, "one table of each kind",
+	    ".dynsym with sh_type SHT_SYMTAB, beside .symtab", f_two_symtabs },
 	{ "dynamic-phdr-sizeless", B, 0, "",
 	    "PT_DYNAMIC with p_filesz and p_memsz 0 (.dynamic moves): it "
 	    "must still move", f_dynamic_sizeless },
