@@ -1119,20 +1119,19 @@ calibrate(struct code_reader *r)
 	ssize_t at;
 	uint8_t k;
 	int kind;
+	bool enough;
 
 	budget = CALIBRATION_SITES;
 	memset(seen, 0, sizeof(seen));
-	for (i = 1; i < m->nsections && budget > 0 && !calibrated(m, seen);
-	    i++) {
+	enough = calibrated(m, seen);
+	for (i = 1; i < m->nsections && budget > 0 && !enough; i++) {
 		rs = &m->sections[i];
 		if (rs->shdr.sh_type != SHT_REL ||
 		    !(rs->shdr.sh_flags & SHF_ALLOC) || rs->data == NULL)
 			continue;
 		rel = rs->data->d_buf;
 		n = rs->data->d_size / sizeof(*rel);
-		for (j = 0; j < n && budget > 0; j++) {
-			if (j % 256 == 0 && calibrated(m, seen))
-				break;
+		for (j = 0; j < n && budget > 0 && !enough; j++) {
 			if (ELF32_R_TYPE(rel[j].r_info) != R_386_RELATIVE)
 				continue;
 			where = rel[j].r_offset;
@@ -1158,8 +1157,10 @@ calibrate(struct code_reader *r)
 				if (x->operands[k].type == X86_OP_MEM) {
 					trace_address(r, (size_t)at,
 					    &x->operands[k].mem, 0, &o);
-					if (o.kind == ORIGIN_FS)
+					if (o.kind == ORIGIN_FS) {
 						seen[kind]++;
+						enough = calibrated(m, seen);
+					}
 					learn(r, kind, &o);
 					break;
 				}

@@ -34,6 +34,8 @@
  * file, the structure and the value, and is EX_DATAERR.
  */
 
+#include <sys/param.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -667,7 +669,7 @@ check_relocations(const struct module *m, const struct section *s,
 	uint64_t nsyms, offset, ok_lo, ok_hi;
 	size_t i, n;
 	uint32_t info;
-	bool dynamic;
+	bool dynamic, ok;
 
 	if (s->data == NULL)
 		return (0);
@@ -704,21 +706,17 @@ check_relocations(const struct module *m, const struct section *s,
 				return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: "
 				    "r_offset %#jx outside every segment",
 				    m->path, s->name, i, (uintmax_t)offset));
-			if (dynamic && ELF32_R_TYPE(info) != R_386_NONE &&
-			    !patchable(m, offset))
+			ok = patchable(m, offset);
+			if (dynamic && ELF32_R_TYPE(info) != R_386_NONE && !ok)
 				return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: "
 				    "r_offset %#jx does not lie in a section of "
 				    "code or data", m->path, s->name, i,
 				    (uintmax_t)offset));
-			if (patchable(m, offset)) {
+			if (ok) {
 				in = model_section_at(m, offset);
-				ok_lo = in->shdr.sh_addr > seg->p_vaddr ?
-				    in->shdr.sh_addr : seg->p_vaddr;
-				ok_hi = in->shdr.sh_addr + in->shdr.sh_size <
-				    seg->p_vaddr + seg->p_memsz ?
-				    in->shdr.sh_addr + in->shdr.sh_size :
-				    seg->p_vaddr + seg->p_memsz;
-				ok_hi -= 4;
+				ok_lo = MAX(in->shdr.sh_addr, seg->p_vaddr);
+				ok_hi = MIN(in->shdr.sh_addr + in->shdr.sh_size,
+				    seg->p_vaddr + seg->p_memsz) - 4;
 			}
 		} else if (target != NULL && offset + 4 > target->shdr.sh_size &&
 		    ELF32_R_TYPE(info) != R_386_NONE)
