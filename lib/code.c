@@ -56,7 +56,10 @@
 enum origin_kind {
 	ORIGIN_UNKNOWN,		/* the chain broke: cannot tell */
 	ORIGIN_PLAIN,		/* a constant, a global, a computed number */
-	ORIGIN_FS		/* a chain of loads rooted at %fs:disp */
+	ORIGIN_FS,		/* a chain of loads rooted at %fs:disp */
+	ORIGIN_LOADED		/* loaded from [pointer + load_disp[0]], the
+				   pointer not rooted at %fs (a struct vnet *
+				   from an argument, a list, a saved curvnet) */
 };
 
 struct origin {
@@ -429,14 +432,18 @@ set_origin(struct origin *o, enum origin_kind kind, const char *why)
 	snprintf(o->why, sizeof(o->why), "%s", why);
 }
 
-/* Combines the origins of two registers added together. */
+/*
+ * Combines the origins of two registers added together: a base (rooted at
+ * %fs, or loaded through a pointer) wins over a plain number.
+ */
 static void
 combine(struct origin *a, const struct origin *b)
 {
 
 	if (a->kind == ORIGIN_FS)
 		return;
-	if (b->kind == ORIGIN_FS || a->kind == ORIGIN_PLAIN)
+	if (b->kind == ORIGIN_FS || a->kind == ORIGIN_PLAIN ||
+	    (a->kind == ORIGIN_LOADED && b->kind == ORIGIN_UNKNOWN))
 		*a = *b;
 }
 
@@ -557,9 +564,20 @@ trace_load(const struct code_reader *r, size_t at, const x86_op_mem *mem,
 		snprintf(o->why + len, sizeof(o->why) - len, " -> [%c%#jx]",
 		    mem->disp < 0 ? '-' : '+', (uintmax_t)(mem->disp < 0 ?
 		    -mem->disp : mem->disp));
-	} else
-		set_origin(o, ORIGIN_UNKNOWN, "loaded through a pointer not "
-		    "based on %fs");
+	} else {
+		/*
+		 * Kept as a load at a known offset: the last load of a
+		 * per-vnet base is vnet->vnet_data_base whatever register
+		 * the struct vnet * came from (origin_access()).
+		 */
+		o->kind = ORIGIN_LOADED;
+		o->fs_disp = 0;
+		o->loads = 1;
+		o->load_disp[0] = mem->disp;
+		snprintf(o->why, sizeof(o->why), "[%c%#jx] of a pointer not "
+		    "based on %%fs", mem->disp < 0 ? '-' : '+',
+		    (uintmax_t)(mem->disp < 0 ? -mem->disp : mem->disp));
+	}
 }
 
 /* The origin of an address formed by a memory operand (lea, or access). */
@@ -688,6 +706,25 @@ known_vnet(const struct code_reader *r, const struct origin *o)
 	return (false);
 }
 
+/*
+ * Whether a load at disp from a struct vnet * not reached through %fs is
+ * the vnet_data_base of this module's per-vnet accesses (the last load of
+ * their chains), or, with no such access to learn from, of a FreeBSD
+ * release (0x18 on 10.x, 0x1c from 11 on).
+ */
+static bool
+known_vnet_data_base(const struct code_reader *r, int64_t disp)
+{
+	size_t i;
+
+	if (r->shapes.nvnet == 0)
+		return (disp == 0x18 || disp == 0x1c);
+	for (i = 0; i < r->shapes.nvnet; i++)
+		if (r->shapes.vnet[i][1] == disp)
+			return (true);
+	return (false);
+}
+
 static bool
 known_pcpu(const struct code_reader *r, const struct origin *o)
 {
@@ -713,6 +750,18 @@ origin_access(const struct code_reader *r, struct origin *o)
 
 	if (o->kind == ORIGIN_PLAIN)
 		return (CODE_ACCESS_PLAIN);
+	if (o->kind == ORIGIN_LOADED) {
+		if (known_vnet_data_base(r, o->load_disp[0])) {
+			len = strlen(o->why);
+			snprintf(o->why + len, sizeof(o->why) - len, ": a "
+			    "struct vnet's vnet_data_base");
+			return (CODE_ACCESS_VNET);
+		}
+		len = strlen(o->why);
+		snprintf(o->why + len, sizeof(o->why) - len, ": not the "
+		    "offset of vnet_data_base");
+		return (CODE_ACCESS_UNDECIDED);
+	}
 	if (o->kind != ORIGIN_FS)
 		return (CODE_ACCESS_UNDECIDED);
 	if (o->fs_disp == 0 && o->loads == 2 && known_vnet(r, o))
