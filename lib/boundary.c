@@ -64,6 +64,8 @@ padko_meaning_name(enum padko_boundary_meaning meaning)
 		return ("STOP");
 	case PADKO_BOUNDARY_NEXT:
 		return ("NEXT");
+	case PADKO_BOUNDARY_DISPLACED:
+		return ("DISPLACED");
 	}
 	return ("?");
 }
@@ -147,6 +149,8 @@ settle(const struct set_section *set, const struct section *next,
 		if (next == NULL)
 			r->meaning = PADKO_BOUNDARY_STOP;
 		break;
+	case PADKO_BOUNDARY_DISPLACED:
+		break;
 	}
 }
 
@@ -222,6 +226,176 @@ decide_from_symbols(const struct module *m, const struct set_section *set,
 		    next->name);
 }
 
+/*
+ * Displaced references (kernel-contract.md, "An address is not its
+ * target"): a compiler folds constant offsets into displacements, so a
+ * value formed in code with an index (tab[i - 1] over 60-byte entries
+ * gives tab-0x24(%ecx)) may lie outside the object it reaches: inside a
+ * set, in .dynamic, in an alignment gap.  Where the bytes there move by
+ * another amount than the object (the set grows by 4, an 8-aligned .bss
+ * moves by 0 or 8), the value must move with its target, the first data
+ * section above it: an index walks upward from a displacement below its
+ * object, and code never addresses .dynamic, the hash tables or a gap as
+ * data.  Inside a set, the access itself says whether its target is an
+ * object of the set (a per-vnet or per-CPU base) or not (plain registers).
+ */
+
+/*
+ * How far below a set's end an indexed access with an untraceable base is
+ * still taken as possibly displaced from what follows the set (undecided);
+ * deeper inside, it is an object of the set.  Folded displacements are a
+ * few array elements.
+ */
+#define	DISPLACEMENT_WINDOW	256
+
+/* Whether code may address the section's bytes as data. */
+static bool
+is_data(const struct section *s)
+{
+
+	if (!(s->shdr.sh_flags & SHF_ALLOC) ||
+	    (s->shdr.sh_flags & (SHF_EXECINSTR | SHF_TLS)))
+		return (false);
+	switch (s->shdr.sh_type) {
+	case SHT_PROGBITS:
+		return (strcmp(s->name, ".eh_frame") != 0);
+	case SHT_NOBITS:
+	case SHT_INIT_ARRAY:
+	case SHT_FINI_ARRAY:
+	case SHT_PREINIT_ARRAY:
+		return (true);
+	}
+	return (false);
+}
+
+/*
+ * The first non-empty data section that starts at or above addr; with
+ * plain, the first that is not a set (what a plain access can reach).
+ */
+static const struct section *
+data_section_from(const struct module *m, GElf_Addr addr, bool plain)
+{
+	const struct section *s;
+	size_t i;
+
+	for (i = 0; i < m->nalloc; i++) {
+		s = m->alloc[i];
+		if (s->shdr.sh_size > 0 && s->shdr.sh_addr >= addr &&
+		    is_data(s) && (!plain || s->set < 0))
+			return (s);
+	}
+	return (NULL);
+}
+
+static int64_t
+shift_of(const struct section *s)
+{
+
+	return ((int64_t)s->new_addr - (int64_t)s->shdr.sh_addr);
+}
+
+/* Whether addr lies between two allocated sections (an alignment gap). */
+static bool
+in_gap(const struct module *m, GElf_Addr addr)
+{
+
+	return (m->nalloc > 0 && addr > m->alloc[0]->shdr.sh_addr &&
+	    model_section_at(m, addr) == NULL);
+}
+
+/* Where a value that may be displaced lies, and what it may reach. */
+struct seam {
+	const struct section	*holder;	/* holds the value, or NULL */
+	const struct section	*above;		/* first data section above */
+	const struct section	*plain_above;	/* ... that is not a set */
+};
+
+/*
+ * Whether a value in code lies where a displaced reference is mapped
+ * wrongly by the bytes around it: inside a set (then it may be an object
+ * of the set, or displaced from what follows), or inside a section or gap
+ * that code does not address as data, where what it may reach moves by
+ * another amount.  Fills the seam when it does.
+ */
+static bool
+displacement_seam(const struct module *m, GElf_Addr where, GElf_Addr value,
+    struct seam *sm)
+{
+	const struct section *site, *c;
+	GElf_Addr mapped;
+
+	site = model_section_at(m, where);
+	if (site == NULL || !(site->shdr.sh_flags & SHF_EXECINSTR))
+		return (false);
+	c = model_section_at(m, value);
+	sm->holder = c;
+	if (c != NULL && c->set >= 0) {
+		sm->above = data_section_from(m, c->shdr.sh_addr +
+		    c->shdr.sh_size, false);
+		sm->plain_above = data_section_from(m, c->shdr.sh_addr +
+		    c->shdr.sh_size, true);
+		return (sm->above != NULL);
+	}
+	if (c != NULL ? is_data(c) || (c->shdr.sh_flags & SHF_EXECINSTR) ||
+	    value == c->shdr.sh_addr : !in_gap(m, value))
+		return (false);
+	sm->above = data_section_from(m, value + 1, false);
+	sm->plain_above = data_section_from(m, value + 1, true);
+	mapped = layout_map_addr(m, value);
+	return ((sm->above != NULL &&
+	    (GElf_Addr)((int64_t)value + shift_of(sm->above)) != mapped) ||
+	    (sm->plain_above != NULL &&
+	    (GElf_Addr)((int64_t)value + shift_of(sm->plain_above)) != mapped));
+}
+
+static enum code_access
+set_access(int kind)
+{
+
+	return (kind == PADKO_SET_VNET ? CODE_ACCESS_VNET : CODE_ACCESS_PCPU);
+}
+
+/* The name of the object at the start of a section, or the section's. */
+static void
+name_target(const struct module *m, const struct section *t, GElf_Addr at,
+    bool starts, struct boundary_ref *ref)
+{
+	const char *object;
+
+	object = symtab_object(m, t, at, starts);
+	snprintf(ref->target_name, sizeof(ref->target_name), "%s",
+	    object != NULL ? object : t->name);
+	ref->report.target = at;
+}
+
+/* Sets a displaced reference's decision: with its target, or kept. */
+static void
+settle_displaced(const struct module *m, struct boundary_ref *ref,
+    bool with_target, bool decided)
+{
+	struct padko_boundary_report *r;
+
+	r = &ref->report;
+	r->decided = decided;
+	if (with_target) {
+		r->meaning = PADKO_BOUNDARY_DISPLACED;
+		r->new_value = (GElf_Addr)((int64_t)r->old_value +
+		    shift_of(ref->target));
+	} else {
+		r->meaning = PADKO_BOUNDARY_END;
+		r->new_value = layout_map_addr(m, r->old_value);
+	}
+}
+
+/* The set a report names for a reference outside every set. */
+static enum padko_set_kind
+some_set(const struct module *m)
+{
+
+	return (m->sets[PADKO_SET_VNET].sec != NULL ? PADKO_SET_VNET :
+	    PADKO_SET_PCPU);
+}
+
 /* An expert's decision for a site, or NULL. */
 static struct assumption *
 assumption_at(const struct module *m, uint64_t where)
@@ -290,6 +464,76 @@ add_ref(struct module *m, struct code_reader *code,
 }
 
 /*
+ * Records and decides a code site whose value may be displaced from its
+ * target (displacement_seam()); sites the evidence shows to be objects of
+ * the set that holds them are not recorded.
+ */
+static int
+add_displaced(struct module *m, struct code_reader *code, uint64_t where,
+    GElf_Addr value, const struct seam *sm, struct padko_error *err)
+{
+	const struct section *holder, *next;
+	struct boundary_ref *ref;
+	struct assumption *a;
+	struct code_evidence ev;
+	enum code_access reach;
+	bool in_set, reaches;
+
+	code_examine(code, where, &ev);
+	if (!ev.decoded)
+		return (0);
+	holder = sm->holder;
+	/* A plain access reaches the first section that is not a set. */
+	next = ev.access == CODE_ACCESS_PLAIN && sm->plain_above != NULL ?
+	    sm->plain_above : sm->above;
+	in_set = holder != NULL && holder->set >= 0;
+	reaches = ev.indexed || ev.access == CODE_ACCESS_VNET ||
+	    ev.access == CODE_ACCESS_PCPU;
+	if (in_set && (ev.access == set_access(holder->set) || !reaches ||
+	    (ev.access == CODE_ACCESS_UNDECIDED && holder->shdr.sh_addr +
+	    holder->shdr.sh_size - value > DISPLACEMENT_WINDOW)))
+		return (0);
+	if ((ref = append_ref(&m->refs, &m->nrefs)) == NULL)
+		return (padko_fail(err, EX_OSERR, "%s: out of memory",
+		    m->path));
+	ref->key = where;
+	ref->report.set = in_set ? (enum padko_set_kind)holder->set :
+	    some_set(m);
+	ref->report.site = PADKO_SITE_RELOC;
+	ref->report.where = where;
+	ref->report.old_value = value;
+	ref->target = next;
+	name_target(m, next, next->shdr.sh_addr, true, ref);
+	snprintf(ref->insn, sizeof(ref->insn), "%s", ev.insn);
+	ref->report.insn_addr = ev.insn_addr;
+	reach = next->set >= 0 ? set_access(next->set) : CODE_ACCESS_PLAIN;
+	if ((a = assumption_at(m, where)) != NULL) {
+		a->used = true;
+		settle_displaced(m, ref, a->meaning != PADKO_BOUNDARY_END,
+		    true);
+		snprintf(ref->evidence, sizeof(ref->evidence),
+		    "assumed on the command line (--assume-%s)",
+		    a->meaning == PADKO_BOUNDARY_END ? "end" : "next");
+	} else if (reaches && ev.access == reach) {
+		settle_displaced(m, ref, true, true);
+		snprintf(ref->evidence, sizeof(ref->evidence), "%.180s; the value "
+		    "lies in %.30s, %s, so it is displaced from %.60s, the "
+		    "first object above it", ev.why, holder != NULL ? holder->name :
+		    "an alignment gap", in_set ? "which this access cannot "
+		    "address" : "which code does not address as data",
+		    ref->target_name);
+	} else {
+		settle_displaced(m, ref, false, false);
+		snprintf(ref->evidence, sizeof(ref->evidence), "%.200s; the value "
+		    "lies in %.30s: an object there, or displaced from %.60s "
+		    "above it", ev.why[0] != '\0' ? ev.why : "no evidence",
+		    holder != NULL ? holder->name : "an alignment gap",
+		    ref->target_name);
+	}
+	return (0);
+}
+
+/*
  * Lint for a reference at a set's start: an address formed in code from
  * plain (not %fs-loaded) registers, i.e. an array walked by index, whose
  * constant is the set's start is most likely one past the end of the object
@@ -330,6 +574,23 @@ add_lint(struct module *m, struct code_reader *code,
 	    padko_set_name(set->report.kind));
 	snprintf(ref->insn, sizeof(ref->insn), "%s", ev.insn);
 	ref->report.insn_addr = ev.insn_addr;
+	/*
+	 * And the decision: one past the object before the set, it moves
+	 * with that object, and the set must not start there once padded
+	 * (boundary_constrain()).
+	 */
+	if ((ref = append_ref(&m->refs, &m->nrefs)) == NULL)
+		return (padko_fail(err, EX_OSERR, "%s: out of memory",
+		    m->path));
+	*ref = m->lints[m->nlints - 1];
+	ref->target = prev;
+	name_target(m, prev, value, false, ref);
+	settle_displaced(m, ref, true, true);
+	snprintf(ref->evidence, sizeof(ref->evidence), "%.200s: one past "
+	    "the end of %.60s, before %s; it stays with %.60s, outside the set",
+	    ev.why,
+	    ref->target_name, padko_set_name(set->report.kind),
+	    ref->target_name);
 	return (0);
 }
 
@@ -355,17 +616,21 @@ examine_site(struct module *m, struct code_reader **code, uint64_t where,
     GElf_Addr value, struct padko_error *err)
 {
 	const struct set_section *end, *start;
+	struct seam sm;
 
 	end = layout_set_ending_at(m, value);
 	start = end == NULL ? set_starting_at(m, value) : NULL;
-	if (end == NULL && start == NULL)
+	if (end == NULL && start == NULL &&
+	    !displacement_seam(m, where, value, &sm))
 		return (0);
 	if (*code == NULL && (*code = code_reader_new(m, err)) == NULL)
 		return (-1);
 	if (end != NULL)
 		return (add_ref(m, *code, end, PADKO_SITE_RELOC, where, value,
 		    err));
-	return (add_lint(m, *code, start, where, value, err));
+	if (start != NULL)
+		return (add_lint(m, *code, start, where, value, err));
+	return (add_displaced(m, *code, where, value, &sm, err));
 }
 
 /* Orders boundary references by site address for lookup. */
@@ -453,6 +718,13 @@ boundary_classify(struct module *m, struct padko_error *err)
 	size_t i;
 	int rc;
 
+	/* Classified anew for each layout tried (padko_plan()). */
+	free(m->refs);
+	free(m->lints);
+	m->refs = m->lints = NULL;
+	m->nrefs = m->nlints = 0;
+	for (i = 0; i < m->nassume; i++)
+		m->assume[i].used = false;
 	code = NULL;
 	rc = 0;
 	for (i = 1; rc == 0 && i < m->nsections; i++) {
@@ -485,9 +757,116 @@ boundary_classify(struct module *m, struct padko_error *err)
 	return (check_strict(m, err));
 }
 
+/* The set whose new range holds addr, or NULL. */
+static const struct set_section *
+new_set_holding(const struct module *m, GElf_Addr addr)
+{
+	const struct set_section *set;
+	int k;
+
+	for (k = 0; k < PADKO_NSET_KINDS; k++) {
+		set = &m->sets[k];
+		if (set->sec != NULL && set->sec->new_size > 0 &&
+		    addr >= set->sec->new_addr &&
+		    addr < set->sec->new_addr + set->sec->new_size)
+			return (set);
+	}
+	return (NULL);
+}
+
+/* Records why a section is placed beyond the minimal layout. */
+static int
+add_note(struct module *m, struct section *s, GElf_Addr min_addr,
+    const struct boundary_ref *ref, const struct set_section *set,
+    struct padko_error *err)
+{
+	struct layout_note *n;
+	size_t i;
+
+	if (min_addr > s->min_addr)
+		s->min_addr = min_addr;
+	for (i = 0; i < m->nnotes; i++)
+		if (m->notes[i].report.section == s->name)
+			return (0);
+	if ((n = realloc(m->notes, (m->nnotes + 1) * sizeof(*n))) == NULL)
+		return (padko_fail(err, EX_OSERR, "%s: out of memory",
+		    m->path));
+	m->notes = n;
+	n = &m->notes[m->nnotes++];
+	memset(n, 0, sizeof(*n));
+	n->sec = s;
+	n->report.section = s->name;
+	n->report.linker_addr = s->new_addr;
+	n->report.where = ref->report.where;
+	snprintf(n->reason, sizeof(n->reason), "the value %#jx at %#jx "
+	    "reaches %.60s, outside %.30s, but the minimal layout puts it at "
+	    "%#jx, "
+	    "inside %.30s: the kernel would move it into the %s area",
+	    (uintmax_t)ref->report.old_value, (uintmax_t)ref->report.where,
+	    ref->target_name, set->sec->name, (uintmax_t)ref->report.new_value,
+	    set->sec->name, padko_set_name(set->report.kind));
+	n->report.reason = n->reason;
+	return (0);
+}
+
+/*
+ * Checks the planned layout against every decided reference whose target
+ * lies outside the sets: the kernel moves a value into a set's area when
+ * it falls inside the set's range, so none may.  Where one does, the
+ * section that must give way gets a lower bound for its address (the next
+ * plan places it there or beyond, at its alignment): the target, when it
+ * lies above the set, or the set itself when the target lies below it.
+ * *added counts the bounds raised; 0 means the layout is right.
+ */
+int
+boundary_constrain(struct module *m, size_t *added, struct padko_error *err)
+{
+	const struct boundary_ref *ref;
+	const struct set_section *set;
+	struct section *give;
+	GElf_Addr v, min_addr;
+	size_t i;
+
+	*added = 0;
+	for (i = 0; i < m->nrefs; i++) {
+		ref = &m->refs[i];
+		if (ref->report.meaning != PADKO_BOUNDARY_DISPLACED ||
+		    ref->target == NULL || ref->target->set >= 0)
+			continue;
+		v = ref->report.new_value;
+		if ((set = new_set_holding(m, v)) == NULL)
+			continue;
+		if (ref->target->shdr.sh_addr >= set->sec->shdr.sh_addr) {
+			give = &m->sections[ref->target->index];
+			min_addr = give->new_addr + (set->sec->new_addr +
+			    set->sec->new_size - v);
+		} else {
+			give = set->sec;
+			min_addr = v + 1;
+		}
+		if (add_note(m, give, min_addr, ref, set, err) != 0)
+			return (-1);
+		(*added)++;
+	}
+	return (0);
+}
+
+/* Brings the notes up to date with the final plan. */
+void
+boundary_notes_final(struct module *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nnotes; i++) {
+		m->notes[i].report.reason = m->notes[i].reason;
+		m->notes[i].report.new_addr = m->notes[i].sec->new_addr;
+	}
+}
+
 /*
  * The new value of an address stored at a site: decided above when it is
- * a growing set's old end, else the address moves with what holds it.
+ * a growing set's old end or a displaced value, else the address moves
+ * with what holds it.
  */
 GElf_Addr
 boundary_map_value(const struct module *m, enum padko_ref_site site,
@@ -496,7 +875,7 @@ boundary_map_value(const struct module *m, enum padko_ref_site site,
 	const struct boundary_ref *ref;
 	struct boundary_ref key;
 
-	if (layout_set_ending_at(m, value) != NULL && m->nrefs > 0) {
+	if (m->nrefs > 0) {
 		key.key = where;
 		ref = bsearch(&key, m->refs, m->nrefs, sizeof(*m->refs),
 		    cmp_ref);

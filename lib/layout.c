@@ -139,6 +139,10 @@ place_sections(struct module *m)
 			if (s->new_addr < s->shdr.sh_addr)
 				s->new_addr = s->shdr.sh_addr;
 		}
+		/* Further, where the references demand it (boundary.c). */
+		if (s->min_addr > s->new_addr)
+			s->new_addr = align_up(s->min_addr,
+			    s->shdr.sh_addralign);
 		if (s->set >= 0 &&
 		    m->sets[s->set].report.state == PADKO_SET_PAD_IN_PLACE)
 			s->new_size = s->shdr.sh_size + PADKO_PAD_SIZE;

@@ -391,6 +391,7 @@ model_free(struct module *m)
 	free(m->shifts);
 	free(m->refs);
 	free(m->lints);
+	free(m->notes);
 	free(m->assume);
 	if (m->elf != NULL)
 		elf_end(m->elf);

@@ -57,6 +57,7 @@ struct section {
 	int		 segment;	/* index of its PT_LOAD, or -1 */
 	int		 set;		/* enum padko_set_kind, or -1 */
 
+	GElf_Addr	 min_addr;	/* new_addr at least this (0: none) */
 	GElf_Addr	 new_addr;
 	GElf_Off	 new_offset;
 	uint64_t	 new_size;
@@ -75,6 +76,15 @@ struct boundary_ref {
 	uint64_t			 key;	/* site address, for lookup */
 	char				 evidence[400];
 	char				 insn[80];
+	char				 target_name[80];
+	const struct section		*target; /* DISPLACED: moves with it */
+};
+
+/* A section placed beyond the minimal layout (padko_layout_note). */
+struct layout_note {
+	struct padko_layout_note	 report;
+	const struct section		*sec;
+	char				 reason[320];
 };
 
 /* An expert's decision for one site (--assume-end, --assume-next). */
@@ -156,6 +166,8 @@ struct module {
 	size_t		 nrefs;
 	struct boundary_ref *lints;	/* references at a set's start */
 	size_t		 nlints;
+	struct layout_note *notes;	/* sections placed further, and why */
+	size_t		 nnotes;
 	struct assumption *assume;
 	size_t		 nassume;
 	bool		 strict;
@@ -203,6 +215,9 @@ const struct set_section *layout_set_ending_at(const struct module *m,
 
 /* boundary.c */
 int	boundary_classify(struct module *m, struct padko_error *err);
+int	boundary_constrain(struct module *m, size_t *added,
+	    struct padko_error *err);
+void	boundary_notes_final(struct module *m);
 GElf_Addr boundary_map_value(const struct module *m, enum padko_ref_site site,
 	    uint64_t where, GElf_Addr value);
 

@@ -171,6 +171,41 @@ padko_set_strict(struct padko_module *pm, int strict)
 	pm->m.strict = strict != 0;
 }
 
+/*
+ * How many layouts are tried: each one can only move sections further, and
+ * each further move is demanded by a reference that the one before placed
+ * inside a set.
+ */
+#define	MAX_LAYOUTS	8
+
+/*
+ * Plans the minimal layout, classifies every reference against it, and
+ * places sections further wherever a reference would then fall inside a
+ * set that its target is not part of, until none does.
+ */
+static int
+plan_layout(struct module *m, struct padko_error *err)
+{
+	size_t added, round;
+
+	for (round = 0; round < MAX_LAYOUTS; round++) {
+		if (layout_plan(m, err) != 0)
+			return (-1);
+		if (!m->changed)
+			return (0);
+		if (boundary_classify(m, err) != 0 ||
+		    boundary_constrain(m, &added, err) != 0)
+			return (-1);
+		if (added == 0) {
+			boundary_notes_final(m);
+			return (0);
+		}
+	}
+	return (padko_fail(err, EX_DATAERR, "%s: no layout found in %d tries "
+	    "where no reference falls inside a set it does not belong to",
+	    m->path, MAX_LAYOUTS));
+}
+
 int
 padko_plan(struct padko_module *pm, struct padko_error *err)
 {
@@ -183,10 +218,9 @@ padko_plan(struct padko_module *pm, struct padko_error *err)
 		m->planned = true;
 		return (0);
 	}
-	if (layout_plan(m, err) != 0)
+	if (plan_layout(m, err) != 0)
 		return (-1);
-	if (m->changed && (boundary_classify(m, err) != 0 ||
-	    rewrite_module(m, err) != 0))
+	if (m->changed && rewrite_module(m, err) != 0)
 		return (-1);
 	m->planned = true;
 	return (0);
@@ -241,6 +275,20 @@ padko_boundary(const struct padko_module *pm, size_t i)
 {
 
 	return (i < pm->m.nrefs ? &pm->m.refs[i].report : NULL);
+}
+
+size_t
+padko_layout_note_count(const struct padko_module *pm)
+{
+
+	return (pm->m.nnotes);
+}
+
+const struct padko_layout_note *
+padko_layout_note(const struct padko_module *pm, size_t i)
+{
+
+	return (i < pm->m.nnotes ? &pm->m.notes[i].report : NULL);
 }
 
 size_t

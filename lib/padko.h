@@ -76,11 +76,16 @@ enum padko_set_state {
 	PADKO_SET_PAD_MOVING	/* grows, and what follows moves */
 };
 
-/* What a reference whose value is a set's old end was taken to mean. */
+/*
+ * What a reference was taken to mean, where its value alone does not say
+ * which object it reaches: a set's old end, or a value that a compiler
+ * displaced from its object into bytes that move differently.
+ */
 enum padko_boundary_meaning {
 	PADKO_BOUNDARY_END,	/* one past the set's last object: stays */
 	PADKO_BOUNDARY_STOP,	/* __stop_set_X: follows the new end */
-	PADKO_BOUNDARY_NEXT	/* start of what follows: moves with it */
+	PADKO_BOUNDARY_NEXT,	/* start of what follows: moves with it */
+	PADKO_BOUNDARY_DISPLACED /* outside its target: moves with the target */
 };
 
 /* Where a boundary reference was found. */
@@ -100,6 +105,21 @@ struct padko_boundary_report {
 	const char			*evidence;
 	uint64_t			 insn_addr; /* 0 when not in code */
 	const char			*insn;	/* AT&T text, or "" */
+	uint64_t			 target; /* old address of the target */
+	const char			*target_name; /* its object or section */
+};
+
+/*
+ * A section placed further than the linker's minimal layout would place
+ * it, so that the kernel relocates every reference right (a value whose
+ * target lies outside a set must not fall inside it once padded).
+ */
+struct padko_layout_note {
+	const char	*section;
+	uint64_t	 linker_addr;	/* where the minimal layout puts it */
+	uint64_t	 new_addr;	/* where padko puts it */
+	uint64_t	 where;		/* the reference that needs it */
+	const char	*reason;
 };
 
 struct padko_set_report {
@@ -188,6 +208,11 @@ const struct padko_set_report *padko_set_report(const struct padko_module *m,
 /* The references at a set's old end and what padko made of them. */
 size_t	padko_boundary_count(const struct padko_module *m);
 const struct padko_boundary_report *padko_boundary(const struct padko_module *m,
+	    size_t i);
+
+/* Sections placed further than the linker would, and why. */
+size_t	padko_layout_note_count(const struct padko_module *m);
+const struct padko_layout_note *padko_layout_note(const struct padko_module *m,
 	    size_t i);
 
 /*
