@@ -742,10 +742,12 @@ boundary_classify(struct module *m, struct padko_error *err)
 	for (i = 0; i < m->nrefs; i++) {
 		m->refs[i].report.evidence = m->refs[i].evidence;
 		m->refs[i].report.insn = m->refs[i].insn;
+		m->refs[i].report.target_name = m->refs[i].target_name;
 	}
 	for (i = 0; i < m->nlints; i++) {
 		m->lints[i].report.evidence = m->lints[i].evidence;
 		m->lints[i].report.insn = m->lints[i].insn;
+		m->lints[i].report.target_name = m->lints[i].target_name;
 	}
 	for (i = 0; i < m->nassume; i++)
 		if (!m->assume[i].used)

@@ -93,6 +93,22 @@ print_insn(FILE *out, const char *path, const struct padko_boundary_report *b)
 		    b->insn);
 }
 
+/* Sections placed further than the linker would have placed them. */
+static void
+report_layout_notes(FILE *out, const char *path,
+    const struct padko_module *m)
+{
+	const struct padko_layout_note *n;
+	size_t i;
+
+	for (i = 0; i < padko_layout_note_count(m); i++) {
+		n = padko_layout_note(m, i);
+		fprintf(out, "%s: layout: %s placed at %#" PRIx64 ", not at %#"
+		    PRIx64 " as the linker would: %s\n", path, n->section,
+		    n->new_addr, n->linker_addr, n->reason);
+	}
+}
+
 void
 report_plan(FILE *out, const char *path, const struct padko_module *m,
     int lint)
@@ -123,13 +139,19 @@ report_plan(FILE *out, const char *path, const struct padko_module *m,
 	}
 	for (i = 0; i < padko_boundary_count(m); i++) {
 		b = padko_boundary(m, i);
-		fprintf(out, "%s: %s at %#" PRIx64 ": %#" PRIx64 " (end of %s) "
-		    "-> %#" PRIx64 ": %s%s, %s\n", path, site_text(b->site),
-		    b->where, b->old_value, padko_set_name(b->set),
-		    b->new_value, padko_meaning_name(b->meaning),
+		fprintf(out, "%s: %s at %#" PRIx64 ": %#" PRIx64, path,
+		    site_text(b->site), b->where, b->old_value);
+		if (b->target_name != NULL && b->target_name[0] != '\0')
+			fprintf(out, " (%s%+" PRId64 ")", b->target_name,
+			    (int64_t)(b->old_value - b->target));
+		else
+			fprintf(out, " (end of %s)", padko_set_name(b->set));
+		fprintf(out, " -> %#" PRIx64 ": %s%s, %s\n", b->new_value,
+		    padko_meaning_name(b->meaning),
 		    b->decided ? "" : " (undecided)", b->evidence);
 		print_insn(out, path, b);
 	}
+	report_layout_notes(out, path, m);
 	for (i = 0; lint && i < padko_lint_count(m); i++) {
 		b = padko_lint(m, i);
 		fprintf(out, "%s: lint: relocation at %#" PRIx64 ": %#" PRIx64
@@ -233,6 +255,31 @@ json_refs(struct json *j, const char *key, const struct padko_module *m,
 			json_kuint(j, "insn_address", b->insn_addr);
 			json_kstring(j, "insn", b->insn);
 		}
+		if (b->target_name != NULL && b->target_name[0] != '\0') {
+			json_kuint(j, "target", b->target);
+			json_kstring(j, "target_name", b->target_name);
+		}
+		json_end_object(j);
+	}
+	json_end_array(j);
+}
+
+static void
+json_layout_notes(struct json *j, const struct padko_module *m)
+{
+	const struct padko_layout_note *n;
+	size_t i;
+
+	json_key(j, "layout");
+	json_begin_array(j);
+	for (i = 0; i < padko_layout_note_count(m); i++) {
+		n = padko_layout_note(m, i);
+		json_begin_object(j);
+		json_kstring(j, "section", n->section);
+		json_kuint(j, "linker_address", n->linker_addr);
+		json_kuint(j, "address", n->new_addr);
+		json_kuint(j, "r_offset", n->where);
+		json_kstring(j, "reason", n->reason);
 		json_end_object(j);
 	}
 	json_end_array(j);
@@ -262,6 +309,7 @@ json_plan(struct json *j, const struct padko_module *m, int lint)
 	}
 	json_end_array(j);
 	json_refs(j, "boundary", m, padko_boundary_count(m), padko_boundary);
+	json_layout_notes(j, m);
 	if (lint)
 		json_refs(j, "lint", m, padko_lint_count(m), padko_lint);
 }

@@ -28,7 +28,7 @@ def one_byte(exc):
 codecs.register_error("padko", one_byte)
 
 COMMON = {"path": str, "status": str, "exit": int, "error": (str, type(None))}
-PLAN = {"relocatable": bool, "sets": list, "boundary": list}
+PLAN = {"relocatable": bool, "sets": list, "boundary": list, "layout": list}
 VERIFY = {"kernel": str, "accepted": bool, "message": str, "sets": list,
           "relative_moved": int, "relative_at_end": int}
 STATUSES = {
@@ -62,10 +62,14 @@ def check_plan(obj, mode, where, problems):
                 where + " set", problems)
         if s.get("state") not in SET_STATES:
             problems.append("%s: set state %r" % (where, s.get("state")))
+    for n in obj.get("layout", []):
+        members(n, {"section": str, "linker_address": int, "address": int,
+                    "r_offset": int, "reason": str},
+                where + " layout", problems)
     for key in ("boundary", "lint"):
         for r in obj.get(key, []):
             members(r, REF, "%s %s" % (where, key), problems)
-            if r.get("meaning") not in ("END", "STOP", "NEXT"):
+            if r.get("meaning") not in ("END", "STOP", "NEXT", "DISPLACED"):
                 problems.append("%s: meaning %r" % (where, r.get("meaning")))
 
 
