@@ -392,6 +392,7 @@ model_free(struct module *m)
 	free(m->refs);
 	free(m->lints);
 	free(m->notes);
+	free(m->hazards);
 	free(m->assume);
 	if (m->elf != NULL)
 		elf_end(m->elf);

@@ -35,6 +35,7 @@
  *	boundary.c	decide what each reference at a set's old end means
  *	code.c		read the instruction that holds a reference
  *	rewrite.c	rewrite every reference to a moved address
+ *	hazard.c	what the kernel would relocate wrongly, as given
  *	output.c	write the result with libelf
  */
 #ifndef PADKO_MODULE_H
@@ -78,6 +79,12 @@ struct boundary_ref {
 	char				 insn[80];
 	char				 target_name[80];
 	const struct section		*target; /* DISPLACED: moves with it */
+};
+
+/* A reference the kernel would relocate wrongly (hazard.c). */
+struct hazard {
+	struct padko_hazard	 report;
+	char			 what[320];
 };
 
 /* A section placed beyond the minimal layout (padko_layout_note). */
@@ -166,6 +173,8 @@ struct module {
 	size_t		 nrefs;
 	struct boundary_ref *lints;	/* references at a set's start */
 	size_t		 nlints;
+	struct hazard	*hazards;	/* padko_scan_hazards() */
+	size_t		 nhazards;
 	struct layout_note *notes;	/* sections placed further, and why */
 	size_t		 nnotes;
 	struct assumption *assume;
@@ -220,6 +229,10 @@ int	boundary_constrain(struct module *m, size_t *added,
 void	boundary_notes_final(struct module *m);
 GElf_Addr boundary_map_value(const struct module *m, enum padko_ref_site site,
 	    uint64_t where, GElf_Addr value);
+
+/* hazard.c */
+int	hazard_scan(struct module *m, enum padko_kernel kernel,
+	    struct padko_error *err);
 
 /* code.c */
 struct code_reader *code_reader_new(const struct module *m,

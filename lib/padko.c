@@ -277,6 +277,31 @@ padko_boundary(const struct padko_module *pm, size_t i)
 	return (i < pm->m.nrefs ? &pm->m.refs[i].report : NULL);
 }
 
+int
+padko_scan_hazards(struct padko_module *pm, enum padko_kernel kernel,
+    struct padko_error *err)
+{
+
+	if (pm->m.planned)
+		return (padko_fail(err, EX_SOFTWARE, "%s: padko_scan_hazards "
+		    "after padko_plan", pm->m.path));
+	return (hazard_scan(&pm->m, kernel, err));
+}
+
+size_t
+padko_hazard_count(const struct padko_module *pm)
+{
+
+	return (pm->m.nhazards);
+}
+
+const struct padko_hazard *
+padko_hazard(const struct padko_module *pm, size_t i)
+{
+
+	return (i < pm->m.nhazards ? &pm->m.hazards[i].report : NULL);
+}
+
 size_t
 padko_layout_note_count(const struct padko_module *pm)
 {

@@ -210,6 +210,32 @@ size_t	padko_boundary_count(const struct padko_module *m);
 const struct padko_boundary_report *padko_boundary(const struct padko_module *m,
 	    size_t i);
 
+/*
+ * A reference that the kernel would relocate wrongly in the module as given
+ * (padko_scan_hazards()): moved into a set's area while its target is not
+ * an object of the set, or not moved while it is (an access one past a
+ * set's last object, under kernels that load an unpadded set).
+ */
+struct padko_hazard {
+	enum padko_set_kind	 set;	/* the set whose range decides it */
+	uint64_t		 where;	/* r_offset */
+	uint64_t		 value;
+	uint64_t		 insn_addr; /* 0 when not in code */
+	const char		*insn;	/* AT&T text, or "" */
+	const char		*target_name; /* what it reaches, or "" */
+	const char		*what;	/* what the kernel would do, and why */
+};
+
+/*
+ * Classifies the module's references as they are (no padding) and lists
+ * those that kernel would relocate wrongly.  Call instead of padko_plan().
+ */
+int	padko_scan_hazards(struct padko_module *m, enum padko_kernel kernel,
+	    struct padko_error *err);
+size_t	padko_hazard_count(const struct padko_module *m);
+const struct padko_hazard *padko_hazard(const struct padko_module *m,
+	    size_t i);
+
 /* Sections placed further than the linker would, and why. */
 size_t	padko_layout_note_count(const struct padko_module *m);
 const struct padko_layout_note *padko_layout_note(const struct padko_module *m,

@@ -439,33 +439,76 @@ analyze_module(const char *in, const struct run_options *o, FILE *out,
 	return (rc);
 }
 
-/* verify: the kernel model's verdict. */
+/*
+ * The references a kernel would relocate wrongly in a module it loads
+ * (*mp NULL for a module that is not an i386 shared object).
+ */
+static int
+scan_hazards(const char *in, enum padko_kernel kernel,
+    struct padko_module **mp, struct padko_error *e)
+{
+
+	*mp = NULL;
+	if (padko_open(in, mp, e) != 0)
+		return (-1);
+	if (padko_is_relocatable(*mp)) {
+		padko_close(*mp);
+		*mp = NULL;
+		return (0);
+	}
+	return (padko_scan_hazards(*mp, kernel, e));
+}
+
+/* verify: the kernel model's verdict, and the hazards of the module. */
 static int
 verify_module(const char *in, const struct run_options *o, FILE *out,
     FILE *err, enum outcome *oc)
 {
 	struct padko_verify_report r;
+	struct padko_module *m;
 	struct padko_error e;
 	struct json j;
 	int rc;
 
 	memset(&e, 0, sizeof(e));
+	m = NULL;
 	if (padko_verify_file(in, o->kernel, &r, &e) != 0) {
 		rc = fail(err, &e);
 		*oc = OUT_FAILED;
 	} else {
 		rc = r.accepted ? 0 : 1;
 		*oc = r.accepted ? OUT_OK : OUT_NEEDS;
-		if (!o->json)
+		/*
+		 * A module the kernel refuses relocates nothing.  One that
+		 * padko could not pad (a GOT, code after a set) is not
+		 * classified: the verdict stands, and a notice says so.
+		 */
+		if (r.accepted && scan_hazards(in, o->kernel, &m, &e) != 0) {
+			if (e.code != EX_DATAERR) {
+				rc = fail(err, &e);
+				*oc = OUT_FAILED;
+			} else
+				fprintf(err, "padko: notice: references not "
+				    "checked for hazards: %s\n", e.msg);
+			padko_close(m);
+			m = NULL;
+		} else if (m != NULL && padko_hazard_count(m) > 0)
+			rc = EX_DATAERR;
+		if (!o->json && *oc != OUT_FAILED) {
 			report_verify(out, in, o->kernel, &r);
+			report_hazards(out, in, m);
+		}
 	}
 	if (o->json) {
 		json_open(&j, out, in);
-		if (*oc != OUT_FAILED)
+		if (*oc != OUT_FAILED) {
 			json_verify(&j, o->kernel, &r);
+			json_hazards(&j, m);
+		}
 		json_close(&j, *oc == OUT_FAILED ? "error" : r.accepted ?
 		    "accepted" : "refused", rc, &e);
 	}
+	padko_close(m);
 	return (rc);
 }
 

@@ -220,6 +220,22 @@ report_verify(FILE *out, const char *path, enum padko_kernel kernel,
 		    r->relative_moved, r->relative_at_end);
 }
 
+void
+report_hazards(FILE *out, const char *path, const struct padko_module *m)
+{
+	const struct padko_hazard *h;
+	size_t i;
+
+	for (i = 0; m != NULL && i < padko_hazard_count(m); i++) {
+		h = padko_hazard(m, i);
+		fprintf(out, "%s: hazard: relocation at %#" PRIx64 ": %#" PRIx64
+		    ": %s\n", path, h->where, h->value, h->what);
+		if (h->insn != NULL && h->insn[0] != '\0')
+			fprintf(out, "%s:     %#" PRIx64 ": %s\n", path,
+			    h->insn_addr, h->insn);
+	}
+}
+
 static void
 json_range(struct json *j, const char *key, uint64_t start, uint64_t end)
 {
@@ -312,6 +328,31 @@ json_plan(struct json *j, const struct padko_module *m, int lint)
 	json_layout_notes(j, m);
 	if (lint)
 		json_refs(j, "lint", m, padko_lint_count(m), padko_lint);
+}
+
+void
+json_hazards(struct json *j, const struct padko_module *m)
+{
+	const struct padko_hazard *h;
+	size_t i;
+
+	json_key(j, "hazards");
+	json_begin_array(j);
+	for (i = 0; m != NULL && i < padko_hazard_count(m); i++) {
+		h = padko_hazard(m, i);
+		json_begin_object(j);
+		json_kstring(j, "set", padko_set_name(h->set));
+		json_kuint(j, "r_offset", h->where);
+		json_kuint(j, "value", h->value);
+		if (h->insn != NULL && h->insn[0] != '\0') {
+			json_kuint(j, "insn_address", h->insn_addr);
+			json_kstring(j, "insn", h->insn);
+		}
+		json_kstring(j, "target_name", h->target_name);
+		json_kstring(j, "what", h->what);
+		json_end_object(j);
+	}
+	json_end_array(j);
 }
 
 void

@@ -43,6 +43,8 @@ void	report_plan(FILE *out, const char *path, const struct padko_module *m,
 	    int lint);
 
 /* One warning per reference the evidence did not decide. */
+void	report_hazards(FILE *out, const char *path,
+	    const struct padko_module *m);
 void	report_undecided(FILE *err, const char *path,
 	    const struct padko_module *m);
 
@@ -52,6 +54,7 @@ void	report_verify(FILE *out, const char *path, enum padko_kernel kernel,
 
 /* JSON members describing a planned module (inside an open object). */
 void	json_plan(struct json *j, const struct padko_module *m, int lint);
+void	json_hazards(struct json *j, const struct padko_module *m);
 
 /* JSON members describing a verdict (inside an open object). */
 void	json_verify(struct json *j, enum padko_kernel kernel,

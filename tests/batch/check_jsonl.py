@@ -30,7 +30,7 @@ codecs.register_error("padko", one_byte)
 COMMON = {"path": str, "status": str, "exit": int, "error": (str, type(None))}
 PLAN = {"relocatable": bool, "sets": list, "boundary": list, "layout": list}
 VERIFY = {"kernel": str, "accepted": bool, "message": str, "sets": list,
-          "relative_moved": int, "relative_at_end": int}
+          "relative_moved": int, "relative_at_end": int, "hazards": list}
 STATUSES = {
     "pad": {"padded", "would-pad", "unchanged", "error"},
     "check": {"ok", "needs-padding", "error"},
