@@ -94,16 +94,28 @@ struct decoded_fn {
 	GElf_Addr	 start;
 	GElf_Addr	 end;
 	cs_insn		*insns;
+	cs_detail	*details;	/* insns[i].detail, kept between uses */
 	size_t		 n;
+	size_t		 cap;
+	size_t		 trusted;	/* insns[trusted ...] are in step */
+	bool		 partial;	/* a window, not the whole function */
 };
 
+/*
+ * Instructions at the start of a window that begins inside a function
+ * are not relied on: decoding from an arbitrary byte falls into step with
+ * the real instruction stream within a few instructions.
+ */
+#define	WINDOW_SETTLE	4
 struct code_reader {
 	const struct module	*m;
 	csh			 cs;		/* Intel syntax, with details */
 	csh			 att;		/* AT&T syntax, for text */
 	GElf_Addr		*starts;	/* candidate function starts */
 	size_t			 nstarts;
-	struct decoded_fn	 fn;
+	struct decoded_fn	 whole;		/* the last function decoded */
+	struct decoded_fn	 window;	/* the last window decoded */
+	struct decoded_fn	*fn;		/* the one being read */
 	struct base_shapes	 shapes;
 	bool			 calibrated;
 };
@@ -228,6 +240,7 @@ code_reader_new(const struct module *m, struct padko_error *err)
 		return (NULL);
 	}
 	r->m = m;
+	r->fn = &r->whole;
 	max = m->nsections;
 	if (m->symtab != NULL && m->symtab->data != NULL)
 		max += m->symtab->data->d_size / sizeof(Elf32_Sym);
@@ -266,8 +279,10 @@ code_reader_free(struct code_reader *r)
 
 	if (r == NULL)
 		return;
-	if (r->fn.insns != NULL)
-		cs_free(r->fn.insns, r->fn.n);
+	free(r->whole.insns);
+	free(r->whole.details);
+	free(r->window.insns);
+	free(r->window.details);
 	cs_close(&r->cs);
 	cs_close(&r->att);
 	free(r->starts);
@@ -325,28 +340,61 @@ writes_reg(const struct code_reader *r, const cs_insn *in, x86_reg reg)
 	return (false);
 }
 
-/* Decodes the function starting at start, ending before end. */
+/*
+ * Decodes the function starting at start, ending before end, or (partial)
+ * a window of it.
+ */
 static bool
 decode_fn(struct code_reader *r, const struct section *s, GElf_Addr start,
-    GElf_Addr end)
+    GElf_Addr end, bool partial, size_t settle)
 {
-	const unsigned char *code;
+	struct decoded_fn *fn;
+	const uint8_t *code;
+	cs_insn *insns;
+	cs_detail *details;
+	uint64_t addr;
+	size_t size, i, cap;
 
-	if (r->fn.insns != NULL && r->fn.start == start && r->fn.end == end)
+	fn = partial ? &r->window : &r->whole;
+	r->fn = fn;
+	if (fn->n > 0 && fn->start == start && fn->end == end &&
+	    fn->trusted == settle)
 		return (true);
-	if (r->fn.insns != NULL)
-		cs_free(r->fn.insns, r->fn.n);
-	memset(&r->fn, 0, sizeof(r->fn));
-	code = (const unsigned char *)s->data->d_buf +
-	    (start - s->shdr.sh_addr);
-	r->fn.n = cs_disasm(r->cs, code, end - start, start, 0,
-	    &r->fn.insns);
-	if (r->fn.n == 0) {
-		r->fn.insns = NULL;
-		return (false);
+	fn->n = 0;
+	code = (const uint8_t *)s->data->d_buf + (start - s->shdr.sh_addr);
+	size = end - start;
+	addr = start;
+	/*
+	 * One instruction at a time into buffers kept from the last time:
+	 * cs_disasm() allocates and clears a large buffer at each call,
+	 * which costs more than decoding a short window.
+	 */
+	for (;;) {
+		if (fn->n == fn->cap) {
+			cap = fn->cap < 64 ? 64 : 2 * fn->cap;
+			insns = realloc(fn->insns, cap * sizeof(*insns));
+			if (insns != NULL)
+				fn->insns = insns;
+			details = realloc(fn->details, cap * sizeof(*details));
+			if (details != NULL)
+				fn->details = details;
+			if (insns == NULL || details == NULL)
+				break;
+			fn->cap = cap;
+			for (i = 0; i < fn->cap; i++)
+				fn->insns[i].detail = &fn->details[i];
+		}
+		if (!cs_disasm_iter(r->cs, &code, &size, &addr,
+		    &fn->insns[fn->n]))
+			break;
+		fn->n++;
 	}
-	r->fn.start = start;
-	r->fn.end = end;
+	if (fn->n <= settle)
+		return (false);
+	fn->trusted = settle;
+	fn->start = start;
+	fn->end = end;
+	fn->partial = partial;
 	return (true);
 }
 
@@ -378,14 +426,12 @@ insn_holding(const struct decoded_fn *fn, GElf_Addr where)
  * from the nearest one down, so that a decoding that drifted out of step
  * (data or padding in code) is retried from an earlier known start.
  */
-static ssize_t
-locate(struct code_reader *r, const struct section *s, GElf_Addr where)
+/* The index in r->starts of the first function start above where. */
+static size_t
+starts_above(const struct code_reader *r, GElf_Addr where)
 {
-	GElf_Addr end, secend;
-	size_t lo, hi, mid, tries;
-	ssize_t i;
+	size_t lo, hi, mid;
 
-	secend = s->shdr.sh_addr + s->shdr.sh_size;
 	lo = 0;
 	hi = r->nstarts;
 	while (lo < hi) {
@@ -395,6 +441,18 @@ locate(struct code_reader *r, const struct section *s, GElf_Addr where)
 		else
 			hi = mid;
 	}
+	return (lo);
+}
+
+static ssize_t
+locate(struct code_reader *r, const struct section *s, GElf_Addr where)
+{
+	GElf_Addr end, secend;
+	size_t lo, tries;
+	ssize_t i;
+
+	secend = s->shdr.sh_addr + s->shdr.sh_size;
+	lo = starts_above(r, where);
 	end = lo < r->nstarts && r->starts[lo] < secend ? r->starts[lo] :
 	    secend;
 	for (tries = 0; lo > 0 && tries < 4; tries++) {
@@ -403,11 +461,63 @@ locate(struct code_reader *r, const struct section *s, GElf_Addr where)
 			break;
 		if (lo + 1 < r->nstarts && r->starts[lo] == r->starts[lo + 1])
 			continue;
-		if (decode_fn(r, s, r->starts[lo], end) &&
-		    (i = insn_holding(&r->fn, where)) >= 0)
+		if (decode_fn(r, s, r->starts[lo], end, false, 0) &&
+		    (i = insn_holding(r->fn, where)) >= 0)
 			return (i);
 	}
 	return (-1);
+}
+
+/*
+ * The index of the instruction holding the relocated field at where in a
+ * decoding of [start, end) whose first settle instructions are not relied
+ * on, or -1: the field must be its 4-byte displacement or immediate.
+ */
+static ssize_t
+field_insn(struct code_reader *r, const struct section *s, GElf_Addr start,
+    GElf_Addr end, size_t settle, GElf_Addr where)
+{
+	const cs_x86 *x;
+	GElf_Addr off;
+	ssize_t at;
+
+	if (!decode_fn(r, s, start, end, true, settle) ||
+	    (at = insn_holding(r->fn, where)) < (ssize_t)settle)
+		return (-1);
+	x = &r->fn->insns[at].detail->x86;
+	off = where - r->fn->insns[at].address;
+	if ((x->encoding.disp_offset == off && x->encoding.disp_size == 4) ||
+	    (x->encoding.imm_offset == off && x->encoding.imm_size == 4))
+		return (at);
+	return (-1);
+}
+
+/*
+ * Like locate(), in a window of the function around where: before bytes
+ * before it (from the function's start when that is nearer) and after
+ * bytes after it.  What the window cannot show (a definition before it, a
+ * use after it, a loop) leaves the evidence undecided, and code_examine()
+ * then reads the whole function.
+ */
+static ssize_t
+locate_window(struct code_reader *r, const struct section *s,
+    GElf_Addr where, GElf_Addr before, GElf_Addr after)
+{
+	GElf_Addr fstart, fend, secend;
+	size_t lo;
+
+	secend = s->shdr.sh_addr + s->shdr.sh_size;
+	lo = starts_above(r, where);
+	if (lo == 0 || r->starts[lo - 1] < s->shdr.sh_addr)
+		return (-1);
+	fstart = r->starts[lo - 1];
+	fend = lo < r->nstarts && r->starts[lo] < secend ? r->starts[lo] :
+	    secend;
+	if (fend > where + after)
+		fend = where + after;
+	if (where - fstart <= before)
+		return (field_insn(r, s, fstart, fend, 0, where));
+	return (field_insn(r, s, where - before, fend, WINDOW_SETTLE, where));
 }
 
 static const char *
@@ -455,13 +565,15 @@ has_back_edge(const struct code_reader *r, size_t at)
 	const cs_x86 *x;
 	size_t i;
 
-	for (i = at + 1; i < r->fn.n; i++) {
-		in = &r->fn.insns[i];
+	if (r->fn->partial)
+		return (false);
+	for (i = at + 1; i < r->fn->n; i++) {
+		in = &r->fn->insns[i];
 		if (!cs_insn_group(r->cs, in, CS_GRP_JUMP))
 			continue;
 		x = &in->detail->x86;
 		if (x->op_count == 1 && x->operands[0].type == X86_OP_IMM &&
-		    (GElf_Addr)x->operands[0].imm <= r->fn.insns[at].address)
+		    (GElf_Addr)x->operands[0].imm <= r->fn->insns[at].address)
 			return (true);
 	}
 	return (false);
@@ -476,13 +588,13 @@ find_def(const struct code_reader *r, size_t at, x86_reg reg)
 {
 	size_t i;
 
-	for (i = at; i > 0; i--)
-		if (writes_reg(r, &r->fn.insns[i - 1], reg))
+	for (i = at; i > r->fn->trusted; i--)
+		if (writes_reg(r, &r->fn->insns[i - 1], reg))
 			return ((ssize_t)(i - 1));
 	if (!has_back_edge(r, at))
 		return (-1);
-	for (i = r->fn.n; i > at + 1; i--)
-		if (writes_reg(r, &r->fn.insns[i - 1], reg))
+	for (i = r->fn->n; i > at + 1; i--)
+		if (writes_reg(r, &r->fn->insns[i - 1], reg))
 			return ((ssize_t)(i - 1));
 	return (-1);
 }
@@ -496,8 +608,8 @@ trace_stack_slot(const struct code_reader *r, size_t at,
 	const cs_x86 *x;
 	size_t i;
 
-	for (i = at; i > 0; i--) {
-		in = &r->fn.insns[i - 1];
+	for (i = at; i > r->fn->trusted; i--) {
+		in = &r->fn->insns[i - 1];
 		x = &in->detail->x86;
 		if (slot->base == X86_REG_ESP && (in->id == X86_INS_PUSH ||
 		    in->id == X86_INS_POP || is_call(in) ||
@@ -624,7 +736,7 @@ trace_reg(const struct code_reader *r, size_t at, x86_reg reg, int depth,
 		set_origin(o, ORIGIN_UNKNOWN, "a value from the caller");
 		return;
 	}
-	in = &r->fn.insns[d];
+	in = &r->fn->insns[d];
 	x = &in->detail->x86;
 	if (is_call(in)) {
 		set_origin(o, ORIGIN_UNKNOWN, "the result of a call");
@@ -884,8 +996,8 @@ examine_forward(const struct code_reader *r, size_t at, x86_reg reg,
 	uint8_t k;
 
 	tracked = reg_bit(reg);
-	for (i = at + 1; i < r->fn.n && i <= at + FORWARD_SCAN; i++) {
-		in = &r->fn.insns[i];
+	for (i = at + 1; i < r->fn->n && i <= at + FORWARD_SCAN; i++) {
+		in = &r->fn->insns[i];
 		x = &in->detail->x86;
 		op0 = &x->operands[0];
 		op1 = &x->operands[1];
@@ -980,7 +1092,7 @@ examine_imm(const struct code_reader *r, size_t at, struct code_evidence *ev)
 	const cs_x86 *x;
 	struct origin o;
 
-	in = &r->fn.insns[at];
+	in = &r->fn->insns[at];
 	x = &in->detail->x86;
 	switch (in->id) {
 	case X86_INS_PUSH:
@@ -1033,7 +1145,7 @@ insn_text(const struct code_reader *r, size_t at, struct code_evidence *ev)
 	cs_insn *att;
 	size_t n;
 
-	in = &r->fn.insns[at];
+	in = &r->fn->insns[at];
 	ev->insn_addr = in->address;
 	n = cs_disasm(r->att, in->bytes, in->size, in->address, 1, &att);
 	if (n == 1) {
@@ -1045,35 +1157,22 @@ insn_text(const struct code_reader *r, size_t at, struct code_evidence *ev)
 		    in->op_str);
 }
 
-void
-code_examine(struct code_reader *r, GElf_Addr where, struct code_evidence *ev)
+/* Reads the evidence of the decoded instruction at index at. */
+static void
+examine_at(struct code_reader *r, ssize_t at, GElf_Addr where,
+    struct code_evidence *ev)
 {
-	const struct section *s;
 	const cs_insn *in;
 	const cs_x86 *x;
 	GElf_Addr off;
-	ssize_t at;
 	uint8_t k;
 
 	memset(ev, 0, sizeof(*ev));
 	ev->access = CODE_ACCESS_UNDECIDED;
-	/* Learned once, and only for modules with sites to examine. */
-	if (!r->calibrated) {
-		calibrate(r);
-		r->calibrated = true;
-	}
-	s = model_section_at(r->m, where);
-	if (!is_code(s))
-		return;
 	ev->in_code = true;
-	if ((at = locate(r, s, where)) < 0) {
-		snprintf(ev->why, sizeof(ev->why), "no instruction could be "
-		    "decoded around it");
-		return;
-	}
 	ev->decoded = true;
 	insn_text(r, (size_t)at, ev);
-	in = &r->fn.insns[at];
+	in = &r->fn->insns[at];
 	x = &in->detail->x86;
 	off = where - in->address;
 	if (x->encoding.disp_offset == off && x->encoding.disp_size == 4) {
@@ -1090,6 +1189,54 @@ code_examine(struct code_reader *r, GElf_Addr where, struct code_evidence *ev)
 	}
 	snprintf(ev->why, sizeof(ev->why), "the relocated field is neither "
 	    "an address nor an immediate of the instruction");
+}
+
+/*
+ * The evidence of the instruction holding where: read in a window of its
+ * function first (most sites decide there, and large functions are not
+ * decoded for each), then in the whole function when the window leaves it
+ * undecided.
+ */
+void
+code_examine(struct code_reader *r, GElf_Addr where, struct code_evidence *ev)
+{
+	/*
+	 * Bytes decoded before and after the site, before the whole
+	 * function: most bases are loaded a few instructions before their
+	 * use, and a function is then not decoded for each of its sites.
+	 */
+	static const GElf_Addr windows[][2] = { { 48, 16 }, { 160, 96 } };
+	const struct section *s;
+	ssize_t at;
+	size_t i;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->access = CODE_ACCESS_UNDECIDED;
+	/* Learned once, and only for modules with sites to examine. */
+	if (!r->calibrated) {
+		calibrate(r);
+		r->calibrated = true;
+	}
+	s = model_section_at(r->m, where);
+	if (!is_code(s))
+		return;
+	ev->in_code = true;
+	for (i = 0; i < sizeof(windows) / sizeof(windows[0]); i++)
+		if ((at = locate_window(r, s, where, windows[i][0],
+		    windows[i][1])) >= 0) {
+			examine_at(r, at, where, ev);
+			if (ev->access != CODE_ACCESS_UNDECIDED)
+				return;
+		}
+	if ((at = locate(r, s, where)) < 0) {
+		memset(ev, 0, sizeof(*ev));
+		ev->access = CODE_ACCESS_UNDECIDED;
+		ev->in_code = true;
+		snprintf(ev->why, sizeof(ev->why), "no instruction could be "
+		    "decoded around it");
+		return;
+	}
+	examine_at(r, at, where, ev);
 }
 
 /* The set that holds value strictly (not at any set's end), or -1. */
@@ -1197,9 +1344,9 @@ calibrate(struct code_reader *r)
 			budget--;
 			if ((at = locate(r, target, where)) < 0)
 				continue;
-			x = &r->fn.insns[at].detail->x86;
+			x = &r->fn->insns[at].detail->x86;
 			if (x->encoding.disp_offset !=
-			    where - r->fn.insns[at].address ||
+			    where - r->fn->insns[at].address ||
 			    x->encoding.disp_size != 4)
 				continue;
 			for (k = 0; k < x->op_count; k++)
