@@ -1,0 +1,275 @@
+/*-
+ * SPDX-License-Identifier: BSD-2-Clause
+ *
+ * Copyright (c) 2026, The padko developers
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHOR AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHOR OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * Unit tests of the reference model's layout check (lib/boundary.c,
+ * boundary_constrain(), and the planner honouring its bounds): a decided
+ * reference whose target lies outside a set must not fall inside that set
+ * once padded.  The references are made by hand on the planned module, so
+ * no instruction is decoded here.  The module:
+ *
+ *	segment 0 (R+X, bias 0):	.text	 0x800..0x900
+ *	segment 1 (R+W, bias 0x1000):	.dynamic 0x1900..0x1960
+ *					.data	 0x1960..0x1980 (align 32)
+ *					set_vnet 0x1980..0x19c0
+ *					.bss	 0x19c0..0x1bc0 (align 8)
+ *
+ * Padded by the linker's rule, set_vnet ends at 0x19c4 and .bss goes to
+ * 0x19c8.  tab, the first .bss object, scanned from the top as
+ * tab[i - 1] over 60-byte entries, gives the value tab - 0x24 = 0x199c:
+ * inside set_vnet, though its target is tab.
+ */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "elfgen.h"
+#include "module.h"
+
+#define	BIAS	0x1000u
+
+static struct module *
+model_of(struct padko_module *pm)
+{
+
+	return ((struct module *)(void *)pm);
+}
+
+/* Builds the module above and opens it, unplanned. */
+static struct padko_module *
+open_module(unsigned char **image)
+{
+	struct padko_module *pm;
+	struct padko_error err;
+	struct elfgen *g;
+	size_t sec, size;
+	int seg;
+
+	g = eg_new();
+	sec = eg_section(g, 0, ".text", SHT_PROGBITS,
+	    SHF_ALLOC | SHF_EXECINSTR, 0x800, 0x100, 16);
+	eg_pattern(g, sec, 0x55);
+	seg = eg_load(g, PF_R | PF_W, 0x1000, BIAS);
+	eg_section(g, seg, ".dynamic", SHT_DYNAMIC, SHF_ALLOC | SHF_WRITE,
+	    0x1900, 0x60, 4);
+	sec = eg_section(g, seg, ".data", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE,
+	    0x1960, 0x20, 32);
+	eg_pattern(g, sec, 0x11);
+	sec = eg_section(g, seg, "set_vnet", SHT_PROGBITS,
+	    SHF_ALLOC | SHF_WRITE, 0x1980, 0x40, 4);
+	eg_pattern(g, sec, 0x22);
+	eg_symbol(g, EG_DYNSYM, "__start_set_vnet", 0x1980, 0, STB_GLOBAL,
+	    STT_NOTYPE, STV_PROTECTED, (uint16_t)sec);
+	eg_symbol(g, EG_DYNSYM, "__stop_set_vnet", 0x19c0, 0, STB_GLOBAL,
+	    STT_NOTYPE, STV_PROTECTED, (uint16_t)sec);
+	eg_section(g, seg, ".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE,
+	    0x19c0, 0x200, 8);
+	eg_build(g, image, &size);
+	eg_free(g);
+	memset(&err, 0, sizeof(err));
+	if (padko_open_memory("target.ko", *image, size, &pm, &err) != 0)
+		fail_msg("padko_open_memory: %s", err.msg);
+	return (pm);
+}
+
+static struct section *
+section_named(struct module *m, const char *name)
+{
+	size_t i;
+
+	for (i = 1; i < m->nsections; i++)
+		if (strcmp(m->sections[i].name, name) == 0)
+			return (&m->sections[i]);
+	fail_msg("no section %s", name);
+	return (NULL);
+}
+
+/*
+ * Makes m's only reference: a decided displaced value whose target is the
+ * start of target, valued as the rewriter would with the current plan.
+ */
+static void
+displaced_ref(struct module *m, GElf_Addr where, GElf_Addr value,
+    struct section *target)
+{
+
+	free(m->refs);
+	if ((m->refs = calloc(1, sizeof(*m->refs))) == NULL)
+		fail_msg("out of memory");
+	m->nrefs = 1;
+	m->refs[0].key = where;
+	m->refs[0].target = target;
+	snprintf(m->refs[0].target_name, sizeof(m->refs[0].target_name),
+	    "%s", target->name);
+	m->refs[0].report.where = where;
+	m->refs[0].report.old_value = value;
+	m->refs[0].report.target = target->shdr.sh_addr;
+	m->refs[0].report.meaning = PADKO_BOUNDARY_DISPLACED;
+	m->refs[0].report.decided = 1;
+	m->refs[0].report.new_value = value + (target->new_addr -
+	    target->shdr.sh_addr);
+}
+
+/* Plans the layout, failing the test on an error. */
+static void
+plan(struct module *m)
+{
+	struct padko_error err;
+
+	memset(&err, 0, sizeof(err));
+	if (layout_plan(m, &err) != 0)
+		fail_msg("layout_plan: %s", err.msg);
+}
+
+static size_t
+constrain(struct module *m)
+{
+	struct padko_error err;
+	size_t added;
+
+	memset(&err, 0, sizeof(err));
+	if (boundary_constrain(m, &added, &err) != 0)
+		fail_msg("boundary_constrain: %s", err.msg);
+	return (added);
+}
+
+/*
+ * tab - 0x24 moves with .bss: by 8 in the minimal layout, to 0x19a4,
+ * inside the grown set.  .bss must go at least as far as puts the value
+ * at the set's new end (0x19c4): 0x19c8 + 0x20 = 0x19e8, which is a
+ * multiple of 8.
+ */
+static void
+test_displaced_pushes_target(void **state)
+{
+	struct padko_module *pm;
+	struct module *m;
+	struct section *bss, *set;
+	unsigned char *image;
+
+	(void)state;
+	pm = open_module(&image);
+	m = model_of(pm);
+	plan(m);
+	bss = section_named(m, ".bss");
+	set = section_named(m, "set_vnet");
+	assert_int_equal(set->new_addr + set->new_size, 0x19c4);
+	assert_int_equal(bss->new_addr, 0x19c8);
+
+	displaced_ref(m, 0x820, 0x19c0 - 0x24, bss);
+	assert_int_equal(m->refs[0].report.new_value, 0x19a4);
+	assert_int_equal(constrain(m), 1);
+	assert_int_equal(m->nnotes, 1);
+	assert_string_equal(m->notes[0].report.section, ".bss");
+	assert_int_equal(m->notes[0].report.linker_addr, 0x19c8);
+
+	plan(m);
+	assert_int_equal(bss->new_addr, 0x19e8);
+	displaced_ref(m, 0x820, 0x19c0 - 0x24, bss);
+	assert_int_equal(m->refs[0].report.new_value, 0x19c4);
+	assert_int_equal(constrain(m), 0);
+	boundary_notes_final(m);
+	assert_int_equal(m->notes[0].report.new_addr, 0x19e8);
+	padko_close(pm);
+	free(image);
+}
+
+/*
+ * One past the last .data object is the set's start: the kernel would
+ * move it into the per-vnet area.  Its target lies below the set, so the
+ * set gives way: it starts after the value, at its alignment (0x1984),
+ * and what follows moves with it.
+ */
+static void
+test_displaced_below_moves_set(void **state)
+{
+	struct padko_module *pm;
+	struct module *m;
+	struct section *data, *set;
+	unsigned char *image;
+
+	(void)state;
+	pm = open_module(&image);
+	m = model_of(pm);
+	plan(m);
+	data = section_named(m, ".data");
+	set = section_named(m, "set_vnet");
+	displaced_ref(m, 0x830, 0x1980, data);
+	assert_int_equal(constrain(m), 1);
+	plan(m);
+	assert_int_equal(set->new_addr, 0x1984);
+	assert_int_equal(set->new_addr + set->new_size, 0x19c8);
+	assert_int_equal(section_named(m, ".bss")->new_addr, 0x19c8);
+	displaced_ref(m, 0x830, 0x1980, data);
+	assert_int_equal(constrain(m), 0);
+	padko_close(pm);
+	free(image);
+}
+
+/* A displaced value that stays outside every set changes nothing. */
+static void
+test_displaced_outside_keeps_layout(void **state)
+{
+	struct padko_module *pm;
+	struct module *m;
+	struct section *bss;
+	unsigned char *image;
+
+	(void)state;
+	pm = open_module(&image);
+	m = model_of(pm);
+	plan(m);
+	bss = section_named(m, ".bss");
+	/* tab + 0x10: inside .bss itself. */
+	displaced_ref(m, 0x840, 0x19d0, bss);
+	assert_int_equal(constrain(m), 0);
+	assert_int_equal(m->nnotes, 0);
+	plan(m);
+	assert_int_equal(bss->new_addr, 0x19c8);
+	padko_close(pm);
+	free(image);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_displaced_pushes_target),
+		cmocka_unit_test(test_displaced_below_moves_set),
+		cmocka_unit_test(test_displaced_outside_keeps_layout),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
