@@ -684,30 +684,61 @@ examine_relocations(struct module *m, struct code_reader **code,
 	return (0);
 }
 
-/* Fails, listing them, when --strict and some sites were not decided. */
+/* How many undecided sites the refusal lists; padko analyze lists all. */
+#define	UNDECIDED_LISTED	4
+
+/*
+ * Refuses a module with sites the evidence did not decide, unless asked
+ * to guess (NEXT): the message names each site, its instruction and the
+ * options that decide it.
+ */
 static int
 check_strict(const struct module *m, struct padko_error *err)
 {
-	char list[600];
-	size_t i, len, count;
+	const struct padko_boundary_report *r;
+	char list[640], more[200], site[320];
+	size_t i, len, count, listed;
+	int n;
 
-	len = 0;
-	count = 0;
+	len = listed = count = 0;
 	list[0] = '\0';
 	for (i = 0; i < m->nrefs; i++) {
-		if (m->refs[i].report.decided)
+		r = &m->refs[i].report;
+		if (r->decided)
 			continue;
-		if (count++ < 8 && len < sizeof(list))
-			len += (size_t)snprintf(list + len, sizeof(list) - len,
-			    "%s%#jx", count > 1 ? ", " : "",
-			    (uintmax_t)m->refs[i].report.where);
+		count++;
+		if (m->guess_undecided || listed == UNDECIDED_LISTED)
+			continue;
+		n = snprintf(site, sizeof(site), "\n  relocation at %#jx: "
+		    "%#jx (%s %s)", (uintmax_t)r->where,
+		    (uintmax_t)r->old_value, r->meaning ==
+		    PADKO_BOUNDARY_DISPLACED ? "near the end of" : "end of",
+		    padko_set_name(r->set));
+		if (r->insn != NULL && r->insn[0] != '\0')
+			n += snprintf(site + n, sizeof(site) - (size_t)n,
+			    ", in %#jx: %s", (uintmax_t)r->insn_addr, r->insn);
+		n += snprintf(site + n, sizeof(site) - (size_t)n, "; decide "
+		    "with --assume-end %#jx or --assume-next %#jx",
+		    (uintmax_t)r->where, (uintmax_t)r->where);
+		/* Whole sites only (each under 300 bytes); the rest counted. */
+		if ((size_t)n >= sizeof(site) || len + (size_t)n >=
+		    sizeof(list))
+			continue;
+		memcpy(list + len, site, (size_t)n + 1);
+		len += (size_t)n;
+		listed++;
 	}
-	if (count == 0 || !m->strict)
+	if (count == 0 || m->guess_undecided)
 		return (0);
-	return (padko_fail(err, EX_DATAERR, "%s: --strict: %zu reference%s "
-	    "at a set's old end could not be decided from evidence (at %s%s); "
-	    "decide with --assume-end or --assume-next", m->path, count,
-	    count > 1 ? "s" : "", list, count > 8 ? ", ..." : ""));
+	more[0] = '\0';
+	if (count > listed)
+		snprintf(more, sizeof(more), "\n  and %zu more: padko analyze "
+		    "%s lists them all", count - listed, m->path);
+	return (padko_fail(err, EX_DATAERR, "%s: %zu reference%s at a "
+	    "set's end %s not decided by the evidence; refused, nothing "
+	    "written:%s%s\n  (--guess-undecided keeps NEXT for %s, with a "
+	    "warning)", m->path, count, count > 1 ? "s" : "",
+	    count > 1 ? "are" : "is", list, more, count > 1 ? "them" : "it"));
 }
 
 int

@@ -149,7 +149,7 @@ hazard_scan(struct module *m, enum padko_kernel kernel,
     struct padko_error *err)
 {
 	size_t i;
-	bool strict;
+	bool guess;
 
 	free(m->hazards);
 	m->hazards = NULL;
@@ -159,13 +159,13 @@ hazard_scan(struct module *m, enum padko_kernel kernel,
 	if (layout_plan(m, err) != 0)
 		return (-1);
 	/* Undecided references are no hazard to report: they are refused. */
-	strict = m->strict;
-	m->strict = false;
+	guess = m->guess_undecided;
+	m->guess_undecided = true;
 	if (boundary_classify(m, err) != 0) {
-		m->strict = strict;
+		m->guess_undecided = guess;
 		return (-1);
 	}
-	m->strict = strict;
+	m->guess_undecided = guess;
 	for (i = 0; i < m->nrefs; i++)
 		if (m->refs[i].report.decided &&
 		    check_ref(m, &m->refs[i], kernel, err) != 0)

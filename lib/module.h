@@ -179,7 +179,7 @@ struct module {
 	size_t		 nnotes;
 	struct assumption *assume;
 	size_t		 nassume;
-	bool		 strict;
+	bool		 guess_undecided; /* else refuse them */
 	int64_t		 pcpu_dynamic;	/* %fs offset given by the user, or 0 */
 
 	struct addr_shift *shifts;	/* the address map, once planned */

@@ -84,6 +84,8 @@ open_image(const char *name, struct file_image *img,
 		return (padko_fail(err, EX_OSERR, "%s: out of memory", name));
 	}
 	pm->m.file = *img;
+	/* Undecided sites refuse the module unless the caller asks to guess. */
+	pm->m.guess_undecided = false;
 	if (model_read(&pm->m, err) != 0) {
 		padko_close(pm);
 		return (-1);
@@ -165,10 +167,17 @@ padko_set_pcpu_dynamic(struct padko_module *pm, uint32_t offset)
 }
 
 void
+padko_set_guess_undecided(struct padko_module *pm, int guess)
+{
+
+	pm->m.guess_undecided = guess != 0;
+}
+
+void
 padko_set_strict(struct padko_module *pm, int strict)
 {
 
-	pm->m.strict = strict != 0;
+	pm->m.guess_undecided = strict == 0;
 }
 
 /*

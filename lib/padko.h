@@ -181,7 +181,14 @@ int	padko_assume(struct padko_module *m, uint64_t where,
  */
 void	padko_set_pcpu_dynamic(struct padko_module *m, uint32_t offset);
 
-/* Makes padko_plan() fail when evidence does not decide a site. */
+/*
+ * By default padko_plan() fails (EX_DATAERR) when the evidence does not
+ * decide a site, naming each one.  With guess nonzero it keeps NEXT for
+ * such sites instead, marked undecided in their reports.
+ */
+void	padko_set_guess_undecided(struct padko_module *m, int guess);
+
+/* The same, inverted: strict nonzero refuses (the default). */
 void	padko_set_strict(struct padko_module *m, int strict);
 
 /* Plans the padding and rewrites the module in memory. */

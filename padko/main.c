@@ -50,9 +50,9 @@
 #include "report.h"
 
 static const char usage_text[] =
-"usage: padko [-nv] [-j jobs] [--json] [--strict] [--pcpu-dynamic off]\n"
+"usage: padko [-nv] [-j jobs] [--json] [--guess-undecided] [--pcpu-dynamic off]\n"
 "             [--assume-end off] [--assume-next off] module.ko -o output.ko\n"
-"       padko [-nrv] [-j jobs] [--json] [--strict] [--pcpu-dynamic off]\n"
+"       padko [-nrv] [-j jobs] [--json] [--guess-undecided] [--pcpu-dynamic off]\n"
 "             -i | -d outdir  module.ko|dir ...\n"
 "       padko --check [-r] [-j jobs] [--json] module.ko|dir ...\n"
 "       padko analyze [-r] [--json] [--pcpu-dynamic off] module.ko|dir ...\n"
@@ -88,8 +88,12 @@ static const char help_text[] =
 "                      followed moved and by how much, and for every\n"
 "                      reference at a set's old end its decision (END,\n"
 "                      STOP, NEXT), the evidence and the instruction\n"
-"      --strict        fail (writing nothing) when the evidence does not\n"
-"                      decide a reference at a set's old end\n"
+"      --guess-undecided\n"
+"                      pad a module even where the evidence does not\n"
+"                      decide a reference at a set's old end: keep NEXT\n"
+"                      there and warn (by default the module is refused)\n"
+"      --strict        refuse such a module: the default now, accepted\n"
+"                      for old scripts\n"
 "      --assume-end OFF\n"
 "                      decide the reference of the relocation at r_offset\n"
 "                      OFF as END: one past the set's last object, kept\n"
@@ -123,8 +127,11 @@ static const char help_text[] =
 "object of what follows (NEXT).  padko reads the instruction that holds\n"
 "it: an access through a per-vnet or per-CPU base (loaded through %fs,\n"
 "in the shape the module's own accesses inside its sets use) is END.\n"
-"Where nothing decides, it keeps NEXT, the meaning today's kernels give\n"
-"it, and warns.\n"
+"Where nothing decides, the module is refused (status 65, nothing\n"
+"written) with a message naming each such site and the --assume-end or\n"
+"--assume-next option that decides it; padko analyze lists them all.\n"
+"--guess-undecided keeps NEXT there instead, the meaning today's kernels\n"
+"give it, and warns.\n"
 "\n"
 "A module that needs nothing (already padded, no sets, or an amd64-style\n"
 "ET_REL module) is copied byte for byte with -o or -d and left alone with\n"
@@ -139,6 +146,7 @@ static const char help_text[] =
 
 enum {
 	OPT_STRICT = 256,
+	OPT_GUESS_UNDECIDED,
 	OPT_ASSUME_END,
 	OPT_ASSUME_NEXT,
 	OPT_PCPU_DYNAMIC,
@@ -159,6 +167,7 @@ static const struct option long_options[] = {
 	{ "check",	no_argument,		NULL,	OPT_CHECK },
 	{ "json",	no_argument,		NULL,	OPT_JSON },
 	{ "strict",	no_argument,		NULL,	OPT_STRICT },
+	{ "guess-undecided", no_argument,	NULL,	OPT_GUESS_UNDECIDED },
 	{ "kernel",	required_argument,	NULL,	OPT_KERNEL },
 	{ "pcpu-dynamic", required_argument,	NULL,	OPT_PCPU_DYNAMIC },
 	{ "assume-end",	required_argument,	NULL,	OPT_ASSUME_END },
@@ -186,7 +195,8 @@ struct run_options {
 	int		 recursive;
 	int		 verbose;
 	int		 json;
-	int		 strict;
+	int		 strict;	/* the default; only to catch a clash */
+	int		 guess_undecided;
 	long		 jobs;
 	enum padko_kernel kernel;
 	uint32_t	 pcpu_dynamic;
@@ -262,7 +272,9 @@ open_and_plan(const char *in, const struct run_options *o,
 	memset(e, 0, sizeof(*e));
 	if (padko_open(in, mp, e) != 0)
 		return (-1);
-	padko_set_strict(*mp, o->strict);
+	/* analyze reports undecided sites rather than refusing them. */
+	padko_set_guess_undecided(*mp, o->guess_undecided ||
+	    o->mode == MODE_ANALYZE);
 	if (o->pcpu_dynamic != 0)
 		padko_set_pcpu_dynamic(*mp, o->pcpu_dynamic);
 	for (i = 0; i < o->nassume; i++)
@@ -333,7 +345,7 @@ pad_module(const char *in, const struct run_options *o, FILE *out, FILE *err,
 		    "loaded section by section): needs no padding\n", in);
 	if (o->verbose && !o->json)
 		report_plan(out, in, m, 0);
-	report_undecided(err, in, m);
+	report_undecided(err, in, m, 1);
 	free(target);
 	target = output_path(in, o);
 	write_it = target != NULL && !o->dry_run &&
@@ -383,7 +395,9 @@ check_module(const char *in, const struct run_options *o, FILE *out,
 	m = NULL;
 	memset(&e, 0, sizeof(e));
 	rc = 0;
-	if (padko_open(in, &m, &e) != 0 || (o->json ? padko_plan(m, &e) :
+	if (padko_open(in, &m, &e) == 0)
+		padko_set_guess_undecided(m, 1);	/* as it always was */
+	if (m == NULL || (o->json ? padko_plan(m, &e) :
 	    padko_needs_padding(m, &needs, &e)) != 0) {
 		rc = fail(err, &e);
 		*oc = OUT_FAILED;
@@ -425,7 +439,7 @@ analyze_module(const char *in, const struct run_options *o, FILE *out,
 	else {
 		if (!o->json)
 			report_plan(out, in, m, 1);
-		report_undecided(err, in, m);
+		report_undecided(err, in, m, 0);
 	}
 	*oc = rc != 0 ? OUT_FAILED : OUT_OK;
 	if (o->json) {
@@ -877,6 +891,9 @@ check_options(const struct run_options *o, size_t nmodules)
 	} else if (outputs > 0 || o->dry_run)
 		return (usage_error("-o, -i, -d and -n go with padding, not "
 		    "with --check, analyze or verify"));
+	if (o->strict && o->guess_undecided)
+		return (usage_error("--strict and --guess-undecided exclude "
+		    "each other"));
 	if (o->nassume > 0 && nmodules != 1)
 		return (usage_error("--assume-end and --assume-next apply to "
 		    "one module"));
@@ -950,6 +967,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_STRICT:
 			o.strict = 1;
+			break;
+		case OPT_GUESS_UNDECIDED:
+			o.guess_undecided = 1;
 			break;
 		case OPT_PCPU_DYNAMIC:
 			if (parse_offset(optarg, &o.pcpu_dynamic) != 0 ||

@@ -163,7 +163,8 @@ report_plan(FILE *out, const char *path, const struct padko_module *m,
 }
 
 void
-report_undecided(FILE *err, const char *path, const struct padko_module *m)
+report_undecided(FILE *err, const char *path, const struct padko_module *m,
+    int padded)
 {
 	const struct padko_boundary_report *b;
 	size_t i;
@@ -174,11 +175,12 @@ report_undecided(FILE *err, const char *path, const struct padko_module *m)
 			continue;
 		fprintf(err, "padko: %s: warning: relocation at %#" PRIx64
 		    " holds %#" PRIx64 ", the old end of %s, and the evidence "
-		    "does not decide what it means (%s); kept %s. Decide with "
+		    "does not decide what it means (%s); %s %s. Decide with "
 		    "--assume-end %#" PRIx64 " or --assume-next %#" PRIx64
 		    "\n", path, b->where, b->old_value, padko_set_name(b->set),
-		    b->evidence, padko_meaning_name(b->meaning), b->where,
-		    b->where);
+		    b->evidence, padded ? "kept" : "padding refuses the module "
+		    "unless --guess-undecided keeps",
+		    padko_meaning_name(b->meaning), b->where, b->where);
 	}
 }
 

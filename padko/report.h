@@ -42,11 +42,16 @@
 void	report_plan(FILE *out, const char *path, const struct padko_module *m,
 	    int lint);
 
-/* One warning per reference the evidence did not decide. */
+/* The references a kernel would relocate wrongly. */
 void	report_hazards(FILE *out, const char *path,
 	    const struct padko_module *m);
+
+/*
+ * One warning per reference the evidence did not decide: kept NEXT when
+ * padded (--guess-undecided), else what padding would do with it.
+ */
 void	report_undecided(FILE *err, const char *path,
-	    const struct padko_module *m);
+	    const struct padko_module *m, int padded);
 
 /* The kernel model's verdict. */
 void	report_verify(FILE *out, const char *path, enum padko_kernel kernel,

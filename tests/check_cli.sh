@@ -62,6 +62,17 @@ expect "no output option" 64 "give -o output.ko, -i, -d outdir or -n" - -- "$pad
 expect "unknown option" 64 "usage:" - -- "$padko" --frobnicate "$dir/nosets.gnu.ko"
 expect "assume-end not a site" 64 "no reference at a set's old end is at 0x1" \
     "$work/o/x.ko" -- "$padko" --assume-end 0x1 "$dir/vnet_bss.gnu.ko" -o "$work/o/x.ko"
+for L in lld gnu; do
+	expect "refuse undecided.$L" 65 "not decided by the evidence; refused, nothing written" \
+	    "$work/o/x.ko" -- "$padko" "$dir/undecided-dpcpu-id.$L.ko" -o "$work/o/x.ko"
+	expect "refuse undecided.$L, --strict" 65 "decide with --assume-end 0x[0-9a-f]* or --assume-next 0x[0-9a-f]*" \
+	    "$work/o/x.ko" -- "$padko" --strict "$dir/undecided-dpcpu-id.$L.ko" -o "$work/o/x.ko"
+done
+expect "--strict --guess-undecided" 64 "exclude each other" "$work/o/x.ko" -- \
+    "$padko" --strict --guess-undecided "$dir/undecided-dpcpu-id.gnu.ko" -o "$work/o/x.ko"
+if "$padko" -h | grep -q -- "--guess-undecided" &&
+    "$padko" -h | grep -q -- "--strict .*the default now"; then ok "-h names --guess-undecided and --strict"
+else bad "-h names --guess-undecided and --strict" "$("$padko" -h)"; fi
 cp "$dir/vnet_bss.gnu.ko" "$work/self.ko"
 expect "output is input" 64 "output is the input file" - -- \
     "$padko" "$work/self.ko" -o "$work/self.ko"

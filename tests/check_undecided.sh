@@ -7,7 +7,8 @@
 # check_undecided.sh PADKO ELFCMP FIXTURE_DIR WORKDIR
 #
 # Boundary sites that the evidence cannot decide, and what padko does about
-# them: the warning, --strict, --assume-end and --assume-next.
+# them: the refusal (the default, and --strict), --guess-undecided and its
+# warning, --assume-end and --assume-next.
 #
 # For every pair FIXTURE_DIR/undecided-*.L.ko / .L.padded.ko, with its truth
 # file undecided-*.L.truth (tests/fixtures/build.sh): the END sites of the
@@ -15,19 +16,24 @@
 # through %fs (VNET_FOREACH, dpcpu_off[cpu], an argument), so padko cannot
 # tell them from a plain address; the other sites are decided (NEXT=STOP).
 #
-#   a. "PADKO F.L.ko -o out.ko" exits 0 and writes out.ko; stderr has one
-#      warning per END site, naming its r_offset (0x%x) and no other;
-#      "PADKO analyze" reports the END sites as "NEXT (undecided)" and every
-#      other site decided as the truth says; out.ko differs from the padded
-#      reference (ELFCMP exits 1), and exactly at the END sites' relocations
-#      (NEXT is wrong there);
-#   b. with --strict: exit 65, the message counts and lists the END sites,
-#      and the output directory stays empty (no output, no temporary file);
+#   a. "PADKO F.L.ko -o out.ko" exits 65 and the output directory stays
+#      empty (no output, no temporary file); the message counts the END
+#      sites and names each (r_offset 0x%x, its set, its instruction) with
+#      "--assume-end OFF or --assume-next OFF", and --guess-undecided; the
+#      same with --strict (the default now); --strict --guess-undecided
+#      exits 64;
+#   b. with --guess-undecided: exit 0 and out.ko; stderr has one warning
+#      per END site, naming its r_offset and no other; "PADKO analyze"
+#      (exit 0) reports the END sites as "NEXT (undecided)" and every other
+#      site decided as the truth says; out.ko differs from the padded
+#      reference (ELFCMP exits 1), and exactly at the END sites'
+#      relocations (NEXT is wrong there);
 #   c. with --assume-end OFF for every END site: exit 0, no warning, output
 #      equivalent to the padded reference (ELFCMP exits 0), analyze reports
 #      every site decided as the truth says; the same with --strict added;
 #      with --assume-next OFF instead: no warning, and the output is
-#      byte-identical to the plain run's (NEXT is what padko kept);
+#      byte-identical to the --guess-undecided run's (NEXT is what it
+#      kept);
 #   d. --assume-end 0x1, and --assume-end on an R_386_RELATIVE that is not
 #      at a set's old end, exit 64 and write nothing;
 #   e. the input files are left unchanged.
@@ -194,81 +200,102 @@ for plain in "$dir"/undecided-*.ko; do
 		cat "$w/other.truth"
 	} | sort >"$w/kept.truth"
 
-	# a. Plain run: NEXT kept with a warning per END site.
-	fresh "$w/a"
-	run "$w/a/padko" "$padko" "$plain" -o "$w/a/out.ko"
-	if [ $st -ne 0 ] || [ ! -f "$w/a/out.ko" ]; then
-		fail "$base" "a: padko -o out.ko exited $st (want 0 and out.ko)" \
-		    "$w/a/padko.err"
+	# a. Plain run, and --strict: refused, every site named, nothing
+	# written.
+	for strict in "" --strict; do
+		fresh "$w/a$strict/out"
+		# shellcheck disable=SC2086
+		run "$w/a$strict/padko" "$padko" $strict "$plain" \
+		    -o "$w/a$strict/out/out.ko"
+		what="a: ${strict:-default}"
+		msg=
+		[ $st -eq 65 ] || msg="exited $st, want 65"
+		e=$w/a$strict/padko.err
+		grep -q -- ": $nend references\{0,1\} at a set's end .* not decided by the evidence; refused, nothing written" "$e" ||
+		    msg="${msg:+$msg; }the message does not count $nend references"
+		for h in $ends; do
+			grep -q -E "^  relocation at $h: 0x[0-9a-f]+ \(end of set_(pcpu|vnet)\), in 0x[0-9a-f]+: [a-z]+.*; decide with --assume-end $h or --assume-next $h\$" "$e" ||
+			    msg="${msg:+$msg; }the message does not name $h, its set, instruction and options"
+		done
+		n=$(grep -c "^  relocation at " "$e" || :)
+		[ "$n" -eq "$nend" ] ||
+		    msg="${msg:+$msg; }$n sites named for $nend END sites"
+		grep -q -- "--guess-undecided" "$e" ||
+		    msg="${msg:+$msg; }the message does not name --guess-undecided"
+		if [ -z "$msg" ]; then
+			pass "$base" "$what: exits 65, names each END site with the options that decide it"
+		else
+			fail "$base" "$what: $msg" "$e"
+		fi
+		if [ -n "$(ls -A "$w/a$strict/out")" ]; then
+			ls -A "$w/a$strict/out" >"$w/a$strict/left"
+			fail "$base" "$what: left files in the output directory:" \
+			    "$w/a$strict/left"
+		else
+			pass "$base" "$what: writes nothing (output directory empty)"
+		fi
+	done
+	fresh "$w/a/both"
+	run "$w/a/both/padko" "$padko" --strict --guess-undecided "$plain" \
+	    -o "$w/a/both/out.ko"
+	if [ $st -eq 64 ] && [ ! -e "$w/a/both/out.ko" ]; then
+		pass "$base" "a: --strict --guess-undecided exits 64"
 	else
-		pass "$base" "a: padko -o out.ko exits 0"
+		fail "$base" "a: --strict --guess-undecided exited $st, want 64" \
+		    "$w/a/both/padko.err"
 	fi
-	grep -i warning "$w/a/padko.err" >"$w/a/warnings" || :
+
+	# b. --guess-undecided: NEXT kept with a warning per END site.
+	fresh "$w/b"
+	run "$w/b/padko" "$padko" --guess-undecided "$plain" -o "$w/b/out.ko"
+	if [ $st -ne 0 ] || [ ! -f "$w/b/out.ko" ]; then
+		fail "$base" "b: --guess-undecided -o out.ko exited $st (want 0 and out.ko)" \
+		    "$w/b/padko.err"
+	else
+		pass "$base" "b: --guess-undecided -o out.ko exits 0"
+	fi
+	grep -i warning "$w/b/padko.err" >"$w/b/warnings" || :
 	msg=
-	nwarn=$(wc -l <"$w/a/warnings" | tr -d ' ')
+	nwarn=$(wc -l <"$w/b/warnings" | tr -d ' ')
 	[ "$nwarn" -eq "$nend" ] ||
 	    msg="$nwarn warning lines for $nend END sites"
 	for h in $ends; do
-		n=$(grep -c "relocation at $h " "$w/a/warnings" || :)
+		n=$(grep -c "relocation at $h .*; kept NEXT\. Decide with --assume-end $h or --assume-next $h\$" "$w/b/warnings" || :)
 		[ "$n" -eq 1 ] || msg="${msg:+$msg; }$n warnings name $h"
 	done
 	if [ -z "$msg" ]; then
-		pass "$base" "a: one warning per END site ($ends )"
+		pass "$base" "b: one warning per END site ($ends )"
 	else
-		fail "$base" "a: $msg" "$w/a/padko.err"
+		fail "$base" "b: $msg" "$w/b/padko.err"
 	fi
-	run "$w/a/analyze" "$padko" analyze "$plain"
-	decisions "$w/a/analyze.out" >"$w/a/got"
+	run "$w/b/analyze" "$padko" analyze "$plain"
+	decisions "$w/b/analyze.out" >"$w/b/got"
 	if [ $st -ne 0 ]; then
-		fail "$base" "a: padko analyze exited $st" "$w/a/analyze.err"
-	elif ! compare_decisions "$w/a/got" "$w/kept.truth" "$w/a/msgs"; then
-		fail "$base" "a: padko analyze: END sites not NEXT (undecided), or others not as the truth" \
-		    "$w/a/msgs"
+		fail "$base" "b: padko analyze exited $st" "$w/b/analyze.err"
+	elif ! compare_decisions "$w/b/got" "$w/kept.truth" "$w/b/msgs"; then
+		fail "$base" "b: padko analyze: END sites not NEXT (undecided), or others not as the truth" \
+		    "$w/b/msgs"
 	else
-		pass "$base" "a: analyze: END sites NEXT (undecided), the others decided as the truth"
+		pass "$base" "b: analyze exits 0: END sites NEXT (undecided), the others decided as the truth"
 	fi
-	if [ -f "$w/a/out.ko" ]; then
-		run "$w/a/elfcmp" "$elfcmp" -n 1000 "$padded" "$w/a/out.ko"
-		reloc_diffs "$w/a/elfcmp.out" >"$w/a/diffs"
+	if [ -f "$w/b/out.ko" ]; then
+		run "$w/b/elfcmp" "$elfcmp" -n 1000 "$padded" "$w/b/out.ko"
+		reloc_diffs "$w/b/elfcmp.out" >"$w/b/diffs"
 		if [ $st -ne 1 ]; then
-			fail "$base" "a: elfcmp padded out.ko exited $st, want 1 (different: NEXT is wrong at the END sites)" \
-			    "$w/a/elfcmp.err"
-		elif ! cmp -s "$w/a/diffs" "$w/end.hex"; then
+			fail "$base" "b: elfcmp padded out.ko exited $st, want 1 (different: NEXT is wrong at the END sites)" \
+			    "$w/b/elfcmp.err"
+		elif ! cmp -s "$w/b/diffs" "$w/end.hex"; then
 			{
 				echo "R_386_RELATIVE differences at:"
-				sed 's/^/    /' "$w/a/diffs"
+				sed 's/^/    /' "$w/b/diffs"
 				echo "END sites:"
 				sed 's/^/    /' "$w/end.hex"
-			} >"$w/a/msgs"
-			fail "$base" "a: out.ko differs from the padded build elsewhere than at the END sites" \
-			    "$w/a/msgs"
+			} >"$w/b/msgs"
+			fail "$base" "b: out.ko differs from the padded build elsewhere than at the END sites" \
+			    "$w/b/msgs"
 		else
-			pass "$base" "a: out.ko differs from the padded build exactly at the END sites"
+			pass "$base" "b: out.ko differs from the padded build exactly at the END sites"
 		fi
-	fi
-
-	# b. --strict: refused, sites listed, nothing written.
-	fresh "$w/b/out"
-	run "$w/b/padko" "$padko" --strict "$plain" -o "$w/b/out/out.ko"
-	msg=
-	[ $st -eq 65 ] || msg="exited $st, want 65"
-	grep -q -- "--strict: $nend reference" "$w/b/padko.err" ||
-	    msg="${msg:+$msg; }the message does not count $nend references"
-	for h in $ends; do
-		grep -q -E "(at |, )$h(,|\))" "$w/b/padko.err" ||
-		    msg="${msg:+$msg; }the message does not list $h"
-	done
-	if [ -z "$msg" ]; then
-		pass "$base" "b: --strict exits 65 and lists the END sites"
-	else
-		fail "$base" "b: --strict: $msg" "$w/b/padko.err"
-	fi
-	if [ -n "$(ls -A "$w/b/out")" ]; then
-		ls -A "$w/b/out" >"$w/b/left"
-		fail "$base" "b: --strict left files in the output directory:" \
-		    "$w/b/left"
-	else
-		pass "$base" "b: --strict writes nothing (output directory empty)"
 	fi
 
 	# c. --assume-end for every END site: the linker's result.
@@ -310,18 +337,17 @@ for plain in "$dir"/undecided-*.ko; do
 	fi
 	fresh "$w/cn"
 	# shellcheck disable=SC2086
-	run "$w/cn/padko" "$padko" --strict $assume_next "$plain" \
-	    -o "$w/cn/out.ko"
+	run "$w/cn/padko" "$padko" $assume_next "$plain" -o "$w/cn/out.ko"
 	if [ $st -ne 0 ] || [ ! -f "$w/cn/out.ko" ]; then
-		fail "$base" "c: --strict --assume-next for each END site: exited $st (want 0 and out.ko)" \
+		fail "$base" "c: --assume-next for each END site: exited $st (want 0 and out.ko)" \
 		    "$w/cn/padko.err"
 	elif ! no_warning "$w/cn/padko.err"; then
-		fail "$base" "c: --strict --assume-next for each END site: warned" \
+		fail "$base" "c: --assume-next for each END site: warned" \
 		    "$w/cn/padko.err"
-	elif [ ! -f "$w/a/out.ko" ] || ! cmp -s "$w/a/out.ko" "$w/cn/out.ko"; then
-		fail "$base" "c: --strict --assume-next for each END site: output not identical to the plain run's"
+	elif [ ! -f "$w/b/out.ko" ] || ! cmp -s "$w/b/out.ko" "$w/cn/out.ko"; then
+		fail "$base" "c: --assume-next for each END site: output not identical to the --guess-undecided run's"
 	else
-		pass "$base" "c: --strict --assume-next for each END site: no warning, same output as the plain run"
+		pass "$base" "c: --assume-next for each END site: no warning, same output as the --guess-undecided run"
 	fi
 
 	# d. --assume-end on an offset that is not a boundary site.

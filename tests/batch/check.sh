@@ -28,6 +28,10 @@
 #   progress   no progress line unless standard error is a terminal
 #   collisions arguments that name one output: two modules of one name
 #              with -r -d, one module given twice with -i
+#   undecided  a module with references no evidence decides is refused
+#              alone in a batch (-d, -i -r, exit 65, the others padded),
+#              padded with --guess-undecided; --check and analyze as
+#              before
 #
 # With PADKO_REGEN=1, the expected section writes the expected files
 # instead of comparing (review them before committing).  Needs python3.
@@ -39,7 +43,7 @@ export LC_ALL=C
 padko=$1
 fx=$2
 shift 2
-sections=${*:-inplace outdir recursive dryrun check jobs expected json progress collisions}
+sections=${*:-inplace outdir recursive dryrun check jobs expected json progress collisions undecided}
 here=$(cd "$(dirname "$0")" && pwd)
 case $padko in /*) ;; *) padko=$(pwd)/$padko ;; esac
 case $fx in /*) ;; *) fx=$(pwd)/$fx ;; esac
@@ -530,8 +534,10 @@ json() {
 		jsonl "verify --json, $f alone" verify "$d" verify --json "a/$f"
 	done
 	printf '%s\0' a/undecided-dpcpu-id.gnu.ko >"$d/args"
-	jsonl "--strict --json, undecided" pad "$d" --strict -n --json \
-	    a/undecided-dpcpu-id.gnu.ko
+	for o in --strict --guess-undecided ""; do
+		jsonl "${o:-default} --json, undecided" pad "$d" $o -n --json \
+		    a/undecided-dpcpu-id.gnu.ko
+	done
 	cd "$work" || exit 1
 }
 
@@ -611,9 +617,65 @@ collisions() {
 	cd "$work" || exit 1
 }
 
+# A module whose boundary references the evidence does not decide, among
+# plain ones: refused alone, the others padded.
+undecided() {
+	d=$work/ud
+	U=undecided-dpcpu-id.gnu.ko
+	mkdir -p "$d/m" "$d/out"
+	for f in $GOOD $U; do cp "$fx/$f" "$d/m/$f"; done
+	cd "$d" || return
+	run "$d/r" pk -d out $(paths m $GOOD $U)
+	check "undecided: -d exit status 65" "got $st" [ "$st" -eq 65 ]
+	check "undecided: -d summary line" "got: $(tail -n 1 r.err)" \
+	    summary_is r.err "padko: 4 modules: 3 padded, 0 unchanged, 1 failed"
+	check "undecided: -d the refusal names the sites and options" \
+	    "$(cat r.err)" grep -q "^  relocation at 0x296: .*--assume-end 0x296 or --assume-next 0x296" r.err
+	want=$(for f in $GOOD; do echo "$f"; done | sort)
+	check "undecided: -d writes the others only" \
+	    "got $(ls -A out | tr '\n' ' ')" [ "$(ls -A out)" = "$want" ]
+	for f in $GOOD; do
+		check "undecided: -d $f padded" "differs from padko -o" \
+		    cmp -s "out/$f" "$work/ref/$f"
+	done
+	rm -f out/*
+	run "$d/g" pk --guess-undecided -d out $(paths m $GOOD $U)
+	check "undecided: --guess-undecided -d exit status 0" "got $st" \
+	    [ "$st" -eq 0 ]
+	check "undecided: --guess-undecided -d summary line" \
+	    "got: $(tail -n 1 g.err)" \
+	    summary_is g.err "padko: 4 modules: 4 padded, 0 unchanged, 0 failed"
+	check "undecided: --guess-undecided warns" "$(cat g.err)" \
+	    grep -q "$U: warning: relocation at 0x296 .*kept NEXT" g.err
+	run "$d/i" pk -i -r m
+	check "undecided: -i -r exit status 65" "got $st" [ "$st" -eq 65 ]
+	check "undecided: -i -r leaves it alone" "changed" \
+	    cmp -s "$fx/$U" "m/$U"
+	for f in $GOOD; do
+		check "undecided: -i -r $f padded" "differs from padko -o" \
+		    cmp -s "m/$f" "$work/ref/$f"
+	done
+	check "undecided: -i -r no temporary file" "left in m/" no_temp m
+	cp "$fx/$U" "m/$U"
+	run "$d/c" pk --check "m/$U"
+	check "undecided: --check exit status 1" "got $st" [ "$st" -eq 1 ]
+	run "$d/cj" pk --check --json "m/$U"
+	check "undecided: --check --json exit status 1" "got $st: $(cat cj.err)" \
+	    [ "$st" -eq 1 ]
+	run "$d/a" pk analyze "m/$U"
+	check "undecided: analyze exit status 0" "got $st" [ "$st" -eq 0 ]
+	check "undecided: analyze lists the site" "$(cat a.out)" \
+	    grep -q "relocation at 0x296: .*NEXT (undecided)" a.out
+	run "$d/v" pk verify "m/$U"
+	check "undecided: verify exit status 1 (unpadded)" "got $st" \
+	    [ "$st" -eq 1 ]
+	cd "$work" || exit 1
+}
+
 for s in $sections; do
 	case $s in
-	inplace|outdir|recursive|dryrun|jobs|expected|json|progress|collisions)
+	inplace|outdir|recursive|dryrun|jobs|expected|json|progress|collisions|\
+	    undecided)
 		$s ;;
 	check)	checkmode ;;
 	*)	bad "$s" "no such section" ;;

@@ -245,6 +245,88 @@ moving_module(struct elfgen *g)
 	return (seg);
 }
 
+/*
+ * Six accesses at set_vnet's old end (0x1990) through a base taken from
+ * an argument, which no evidence decides: refused by default, the message
+ * listing the first sites with their instructions and the options that
+ * decide each, and counting the others; padded (NEXT) when asked to guess.
+ */
+static void
+test_undecided_refused(void **state)
+{
+	/* movl 4(%esp), %ecx; 6 x movl 0x1990(%ecx,%eax,1), %edx; ret */
+	static const unsigned char load[] = { 0x8b, 0x4c, 0x24, 0x04 };
+	static const unsigned char access[] = { 0x8b, 0x94, 0x01, 0x90, 0x19,
+	    0x00, 0x00 };
+	static const unsigned char ret[] = { 0xc3 };
+	const struct padko_boundary_report *b;
+	unsigned char *image, nops[0x100];
+	struct padko_module *m;
+	struct padko_error err;
+	struct elfgen *g;
+	size_t i, size, undecided;
+	uint32_t at;
+
+	(void)state;
+	g = eg_new();
+	moving_module(g);
+	memset(nops, 0x90, sizeof(nops));
+	eg_fill(g, EG_FIRST_USER, 0, nops, sizeof(nops));
+	eg_fill(g, EG_FIRST_USER, 0, load, sizeof(load));
+	at = sizeof(load);
+	for (i = 0; i < 6; i++) {
+		eg_fill(g, EG_FIRST_USER, at, access, sizeof(access));
+		eg_relative(g, 0x800 + at + 3, 0x1990);
+		at += sizeof(access);
+	}
+	eg_fill(g, EG_FIRST_USER, at, ret, sizeof(ret));
+	eg_symbol(g, EG_DYNSYM, "f", 0x800, at + 1, STB_GLOBAL, STT_FUNC, 0,
+	    EG_FIRST_USER);
+	eg_build(g, &image, &size);
+	eg_free(g);
+
+	/* The default: refused, four sites listed, two counted. */
+	assert_int_equal(eg_padko(image, size, &m, &err), -1);
+	assert_non_null(m);
+	assert_int_equal(err.code, EX_DATAERR);
+	if (strstr(err.msg, "6 references at a set's end are not decided")
+	    == NULL || strstr(err.msg, "relocation at 0x807: 0x1990 (end of "
+	    "set_vnet), in 0x804: movl") == NULL || strstr(err.msg, "decide "
+	    "with --assume-end 0x807 or --assume-next 0x807") == NULL ||
+	    strstr(err.msg, "--assume-end 0x81c or") == NULL ||
+	    strstr(err.msg, "--assume-end 0x823") != NULL ||
+	    strstr(err.msg, "and 2 more: padko analyze test.ko lists them "
+	    "all") == NULL || strstr(err.msg, "--guess-undecided") == NULL)
+		fail_msg("unexpected message \"%s\"", err.msg);
+	padko_close(m);
+
+	/* Asked to guess: padded, every site NEXT and undecided. */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(padko_open_memory("test.ko", image, size, &m, &err),
+	    0);
+	padko_set_guess_undecided(m, 1);
+	assert_int_equal(padko_plan(m, &err), 0);
+	assert_true(padko_changed(m));
+	undecided = 0;
+	for (i = 0; i < padko_boundary_count(m); i++) {
+		b = padko_boundary(m, i);
+		if (b->decided)
+			continue;
+		assert_int_equal(b->meaning, PADKO_BOUNDARY_NEXT);
+		undecided++;
+	}
+	assert_int_equal(undecided, 6);
+	padko_close(m);
+
+	/* padko_set_strict(m, 0), the old way to ask, still guesses. */
+	assert_int_equal(padko_open_memory("test.ko", image, size, &m, &err),
+	    0);
+	padko_set_strict(m, 0);
+	assert_int_equal(padko_plan(m, &err), 0);
+	padko_close(m);
+	free(image);
+}
+
 /* A dynamic relocation the kernel does not take: R_386_16 (20). */
 static void
 test_unknown_reloc_type(void **state)
@@ -513,6 +595,7 @@ main(void)
 		cmocka_unit_test(test_copy_reloc_refused),
 		cmocka_unit_test(test_irelative_accepted),
 		cmocka_unit_test(test_reloc_straddling_section_end),
+		cmocka_unit_test(test_undecided_refused),
 		cmocka_unit_test(test_et_rel),
 		cmocka_unit_test(test_et_dyn_not_relocatable),
 		cmocka_unit_test(test_elf64_x86_64),
