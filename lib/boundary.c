@@ -241,12 +241,12 @@ decide_from_symbols(const struct module *m, const struct set_section *set,
  */
 
 /*
- * How far below a set's end an indexed access with an untraceable base is
- * still taken as possibly displaced from what follows the set (undecided);
- * deeper inside, it is an object of the set.  Folded displacements are a
- * few array elements.
+ * How far below a set's end a value is still taken as possibly displaced
+ * from what follows the set; deeper inside, it is an object of the set.
+ * Folded displacements are an array element or a few (tab[i - 1]); the
+ * bound keeps the instructions examined to those near a set's end.
  */
-#define	DISPLACEMENT_WINDOW	256
+#define	DISPLACEMENT_WINDOW	64
 
 /* Whether code may address the section's bytes as data. */
 static bool
@@ -324,10 +324,15 @@ displacement_seam(const struct module *m, GElf_Addr where, GElf_Addr value,
 	const struct section *site, *c;
 	GElf_Addr mapped;
 
+	/* Most values lie in data or code: decided by the value alone. */
+	c = model_section_at(m, value);
+	if (c != NULL && (c->set >= 0 ? c->shdr.sh_addr + c->shdr.sh_size -
+	    value > DISPLACEMENT_WINDOW : is_data(c) ||
+	    (c->shdr.sh_flags & SHF_EXECINSTR) || value == c->shdr.sh_addr))
+		return (false);
 	site = model_section_at(m, where);
 	if (site == NULL || !(site->shdr.sh_flags & SHF_EXECINSTR))
 		return (false);
-	c = model_section_at(m, value);
 	sm->holder = c;
 	if (c != NULL && c->set >= 0) {
 		sm->above = data_section_from(m, c->shdr.sh_addr +
@@ -336,8 +341,7 @@ displacement_seam(const struct module *m, GElf_Addr where, GElf_Addr value,
 		    c->shdr.sh_size, true);
 		return (sm->above != NULL);
 	}
-	if (c != NULL ? is_data(c) || (c->shdr.sh_flags & SHF_EXECINSTR) ||
-	    value == c->shdr.sh_addr : !in_gap(m, value))
+	if (c == NULL && !in_gap(m, value))
 		return (false);
 	sm->above = data_section_from(m, value + 1, false);
 	sm->plain_above = data_section_from(m, value + 1, true);
@@ -489,9 +493,7 @@ add_displaced(struct module *m, struct code_reader *code, uint64_t where,
 	in_set = holder != NULL && holder->set >= 0;
 	reaches = ev.indexed || ev.access == CODE_ACCESS_VNET ||
 	    ev.access == CODE_ACCESS_PCPU;
-	if (in_set && (ev.access == set_access(holder->set) || !reaches ||
-	    (ev.access == CODE_ACCESS_UNDECIDED && holder->shdr.sh_addr +
-	    holder->shdr.sh_size - value > DISPLACEMENT_WINDOW)))
+	if (in_set && (ev.access == set_access(holder->set) || !reaches))
 		return (0);
 	if ((ref = append_ref(&m->refs, &m->nrefs)) == NULL)
 		return (padko_fail(err, EX_OSERR, "%s: out of memory",
@@ -770,7 +772,13 @@ boundary_classify(struct module *m, struct padko_error *err)
 		return (-1);
 	if (m->nrefs > 0)
 		qsort(m->refs, m->nrefs, sizeof(*m->refs), cmp_ref);
+	m->ref_values[0] = UINT64_MAX;
+	m->ref_values[1] = 0;
 	for (i = 0; i < m->nrefs; i++) {
+		if (m->refs[i].report.old_value < m->ref_values[0])
+			m->ref_values[0] = m->refs[i].report.old_value;
+		if (m->refs[i].report.old_value > m->ref_values[1])
+			m->ref_values[1] = m->refs[i].report.old_value;
 		m->refs[i].report.evidence = m->refs[i].evidence;
 		m->refs[i].report.insn = m->refs[i].insn;
 		m->refs[i].report.target_name = m->refs[i].target_name;
@@ -908,7 +916,8 @@ boundary_map_value(const struct module *m, enum padko_ref_site site,
 	const struct boundary_ref *ref;
 	struct boundary_ref key;
 
-	if (m->nrefs > 0) {
+	if (m->nrefs > 0 && value >= m->ref_values[0] &&
+	    value <= m->ref_values[1]) {
 		key.key = where;
 		ref = bsearch(&key, m->refs, m->nrefs, sizeof(*m->refs),
 		    cmp_ref);

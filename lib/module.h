@@ -171,6 +171,7 @@ struct module {
 
 	struct boundary_ref *refs;	/* sorted by key */
 	size_t		 nrefs;
+	GElf_Addr	 ref_values[2];	/* the least and greatest old_value */
 	struct boundary_ref *lints;	/* references at a set's start */
 	size_t		 nlints;
 	struct hazard	*hazards;	/* padko_scan_hazards() */
