@@ -303,13 +303,6 @@ in_gap(const struct module *m, GElf_Addr addr)
 	    model_section_at(m, addr) == NULL);
 }
 
-/* Where a value that may be displaced lies, and what it may reach. */
-struct seam {
-	const struct section	*holder;	/* holds the value, or NULL */
-	const struct section	*above;		/* first data section above */
-	const struct section	*plain_above;	/* ... that is not a set */
-};
-
 /*
  * Whether a value in code lies where a displaced reference is mapped
  * wrongly by the bytes around it: inside a set (then it may be an object
@@ -472,35 +465,63 @@ add_ref(struct module *m, struct code_reader *code,
  * target (displacement_seam()); sites the evidence shows to be objects of
  * the set that holds them are not recorded.
  */
+/*
+ * What a value that may be displaced (displacement_seam()) reaches, from
+ * the access that forms it: an object of the set that holds it (an access
+ * through that set's kind of base, or a plain absolute address), or the
+ * first section above it that such an access can address (a plain
+ * indexed access cannot address a set, and no access addresses .dynamic
+ * or a gap), or undecided.  *target is the section it would reach.
+ */
+enum displaced_decision
+displaced_decide(const struct seam *sm, enum code_access access,
+    bool indexed, const struct section **target)
+{
+	const struct section *next;
+	bool in_set, reaches;
+
+	next = access == CODE_ACCESS_PLAIN && sm->plain_above != NULL ?
+	    sm->plain_above : sm->above;
+	*target = next;
+	in_set = sm->holder != NULL && sm->holder->set >= 0;
+	reaches = indexed || access == CODE_ACCESS_VNET ||
+	    access == CODE_ACCESS_PCPU;
+	if (in_set && (access == set_access(sm->holder->set) || !reaches))
+		return (DISPLACED_OWN);
+	if (next != NULL && reaches && access == (next->set >= 0 ?
+	    set_access(next->set) : CODE_ACCESS_PLAIN))
+		return (DISPLACED_TARGET);
+	return (DISPLACED_UNDECIDED);
+}
+
+/*
+ * Records and decides a code site whose value may be displaced from its
+ * target; sites the evidence shows to be objects of the set that holds
+ * them are not recorded.
+ */
 static int
 add_displaced(struct module *m, struct code_reader *code, uint64_t where,
     GElf_Addr value, const struct seam *sm, struct padko_error *err)
 {
 	const struct section *holder, *next;
+	enum displaced_decision d;
 	struct boundary_ref *ref;
 	struct assumption *a;
 	struct code_evidence ev;
-	enum code_access reach;
-	bool in_set, reaches;
 
 	code_examine(code, where, &ev);
 	if (!ev.decoded)
 		return (0);
 	holder = sm->holder;
-	/* A plain access reaches the first section that is not a set. */
-	next = ev.access == CODE_ACCESS_PLAIN && sm->plain_above != NULL ?
-	    sm->plain_above : sm->above;
-	in_set = holder != NULL && holder->set >= 0;
-	reaches = ev.indexed || ev.access == CODE_ACCESS_VNET ||
-	    ev.access == CODE_ACCESS_PCPU;
-	if (in_set && (ev.access == set_access(holder->set) || !reaches))
+	d = displaced_decide(sm, ev.access, ev.indexed, &next);
+	if (d == DISPLACED_OWN || next == NULL)
 		return (0);
 	if ((ref = append_ref(&m->refs, &m->nrefs)) == NULL)
 		return (padko_fail(err, EX_OSERR, "%s: out of memory",
 		    m->path));
 	ref->key = where;
-	ref->report.set = in_set ? (enum padko_set_kind)holder->set :
-	    some_set(m);
+	ref->report.set = holder != NULL && holder->set >= 0 ?
+	    (enum padko_set_kind)holder->set : some_set(m);
 	ref->report.site = PADKO_SITE_RELOC;
 	ref->report.where = where;
 	ref->report.old_value = value;
@@ -508,7 +529,6 @@ add_displaced(struct module *m, struct code_reader *code, uint64_t where,
 	name_target(m, next, next->shdr.sh_addr, true, ref);
 	snprintf(ref->insn, sizeof(ref->insn), "%s", ev.insn);
 	ref->report.insn_addr = ev.insn_addr;
-	reach = next->set >= 0 ? set_access(next->set) : CODE_ACCESS_PLAIN;
 	if ((a = assumption_at(m, where)) != NULL) {
 		a->used = true;
 		settle_displaced(m, ref, a->meaning != PADKO_BOUNDARY_END,
@@ -516,21 +536,21 @@ add_displaced(struct module *m, struct code_reader *code, uint64_t where,
 		snprintf(ref->evidence, sizeof(ref->evidence),
 		    "assumed on the command line (--assume-%s)",
 		    a->meaning == PADKO_BOUNDARY_END ? "end" : "next");
-	} else if (reaches && ev.access == reach) {
+	} else if (d == DISPLACED_TARGET) {
 		settle_displaced(m, ref, true, true);
-		snprintf(ref->evidence, sizeof(ref->evidence), "%.180s; the value "
-		    "lies in %.30s, %s, so it is displaced from %.60s, the "
-		    "first object above it", ev.why, holder != NULL ? holder->name :
-		    "an alignment gap", in_set ? "which this access cannot "
-		    "address" : "which code does not address as data",
-		    ref->target_name);
+		snprintf(ref->evidence, sizeof(ref->evidence), "%.180s; the "
+		    "value lies in %.30s, %s, so it is displaced from %.60s, "
+		    "the first object above it", ev.why, holder != NULL ?
+		    holder->name : "an alignment gap", holder != NULL &&
+		    holder->set >= 0 ? "which this access cannot address" :
+		    "which code does not address as data", ref->target_name);
 	} else {
 		settle_displaced(m, ref, false, false);
-		snprintf(ref->evidence, sizeof(ref->evidence), "%.200s; the value "
-		    "lies in %.30s: an object there, or displaced from %.60s "
-		    "above it", ev.why[0] != '\0' ? ev.why : "no evidence",
-		    holder != NULL ? holder->name : "an alignment gap",
-		    ref->target_name);
+		snprintf(ref->evidence, sizeof(ref->evidence), "%.200s; the "
+		    "value lies in %.30s: an object there, or displaced from "
+		    "%.60s above it", ev.why[0] != '\0' ? ev.why :
+		    "no evidence", holder != NULL ? holder->name :
+		    "an alignment gap", ref->target_name);
 	}
 	return (0);
 }

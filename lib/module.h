@@ -223,7 +223,23 @@ GElf_Addr layout_map_end(const struct module *m, GElf_Addr addr);
 const struct set_section *layout_set_ending_at(const struct module *m,
 	    GElf_Addr addr);
 
+/* Where a value that may be displaced lies, and what it may reach. */
+struct seam {
+	const struct section	*holder;	/* holds the value, or NULL */
+	const struct section	*above;		/* first data section above */
+	const struct section	*plain_above;	/* ... that is not a set */
+};
+
+enum displaced_decision {
+	DISPLACED_OWN,		/* an object of the set that holds it */
+	DISPLACED_TARGET,	/* displaced: moves with the target */
+	DISPLACED_UNDECIDED
+};
+
 /* boundary.c */
+enum displaced_decision displaced_decide(const struct seam *sm,
+	    enum code_access access, bool indexed,
+	    const struct section **target);
 int	boundary_classify(struct module *m, struct padko_error *err);
 int	boundary_constrain(struct module *m, size_t *added,
 	    struct padko_error *err);

@@ -27,11 +27,13 @@
  */
 
 /*
- * Unit tests of the reference model's layout check (lib/boundary.c,
- * boundary_constrain(), and the planner honouring its bounds): a decided
+ * Unit tests of the reference model (lib/boundary.c) that decode no
+ * instruction: the decision table of displaced values (displaced_decide(),
+ * given the access the code showed), and the layout check
+ * (boundary_constrain(), and the planner honouring its bounds): a decided
  * reference whose target lies outside a set must not fall inside that set
- * once padded.  The references are made by hand on the planned module, so
- * no instruction is decoded here.  The module:
+ * once padded.  For the latter, references are made by hand on a planned
+ * synthetic module:
  *
  *	segment 0 (R+X, bias 0):	.text	 0x800..0x900
  *	segment 1 (R+W, bias 0x1000):	.dynamic 0x1900..0x1960
@@ -262,10 +264,83 @@ test_displaced_outside_keeps_layout(void **state)
 	free(image);
 }
 
+/* Sections for the decision table: only what displaced_decide() reads. */
+static struct section vnet = { .name = "set_vnet", .set = PADKO_SET_VNET };
+static struct section pcpu = { .name = "set_pcpu", .set = PADKO_SET_PCPU };
+static struct section dynamic = { .name = ".dynamic", .set = -1 };
+static struct section bss = { .name = ".bss", .set = -1 };
+
+static void
+decide(const struct section *holder, const struct section *above,
+    const struct section *plain_above, enum code_access access, bool indexed,
+    enum displaced_decision want, const struct section *want_target)
+{
+	struct seam sm;
+	const struct section *target;
+
+	sm.holder = holder;
+	sm.above = above;
+	sm.plain_above = plain_above;
+	assert_int_equal(displaced_decide(&sm, access, indexed, &target),
+	    want);
+	if (want != DISPLACED_OWN)
+		assert_ptr_equal(target, want_target);
+}
+
+/* A value inside a set: its own object unless the access says otherwise. */
+static void
+test_decide_in_set(void **state)
+{
+
+	(void)state;
+	/* A per-vnet access: an object of set_vnet. */
+	decide(&vnet, &bss, &bss, CODE_ACCESS_VNET, true, DISPLACED_OWN, NULL);
+	/* A plain absolute address of a set object (a sysctl's arg1). */
+	decide(&vnet, &bss, &bss, CODE_ACCESS_PLAIN, false, DISPLACED_OWN,
+	    NULL);
+	/* tab - 0x24(%ecx), %ecx = i * 60: tab, above the set. */
+	decide(&vnet, &bss, &bss, CODE_ACCESS_PLAIN, true, DISPLACED_TARGET,
+	    &bss);
+	/* The same over adjacent sets: the plain access skips set_pcpu. */
+	decide(&vnet, &pcpu, &bss, CODE_ACCESS_PLAIN, true, DISPLACED_TARGET,
+	    &bss);
+	/* A per-CPU access inside set_vnet: set_pcpu, which follows. */
+	decide(&vnet, &pcpu, &bss, CODE_ACCESS_PCPU, true, DISPLACED_TARGET,
+	    &pcpu);
+	/* ... but not when set_pcpu is not what follows. */
+	decide(&vnet, &bss, &bss, CODE_ACCESS_PCPU, true, DISPLACED_UNDECIDED,
+	    &bss);
+	/* An untraceable base near the end: undecided, .bss named. */
+	decide(&vnet, &bss, &bss, CODE_ACCESS_UNDECIDED, true,
+	    DISPLACED_UNDECIDED, &bss);
+}
+
+/* A value where code does not address data: .dynamic, a gap. */
+static void
+test_decide_outside_data(void **state)
+{
+
+	(void)state;
+	decide(&dynamic, &bss, &bss, CODE_ACCESS_PLAIN, true, DISPLACED_TARGET,
+	    &bss);
+	decide(NULL, &bss, &bss, CODE_ACCESS_PLAIN, true, DISPLACED_TARGET,
+	    &bss);
+	/* Below set_vnet: a per-vnet access reaches the set. */
+	decide(&dynamic, &vnet, &bss, CODE_ACCESS_VNET, true, DISPLACED_TARGET,
+	    &vnet);
+	/* An absolute address without registers: nothing says which. */
+	decide(&dynamic, &bss, &bss, CODE_ACCESS_PLAIN, false,
+	    DISPLACED_UNDECIDED, &bss);
+	decide(&dynamic, &bss, &bss, CODE_ACCESS_UNDECIDED, true,
+	    DISPLACED_UNDECIDED, &bss);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decide_in_set),
+		cmocka_unit_test(test_decide_outside_data),
 		cmocka_unit_test(test_displaced_pushes_target),
 		cmocka_unit_test(test_displaced_below_moves_set),
 		cmocka_unit_test(test_displaced_outside_keeps_layout),
