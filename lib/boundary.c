@@ -304,6 +304,32 @@ in_gap(const struct module *m, GElf_Addr addr)
 }
 
 /*
+ * The bytes from addr to the end of the .symtab object of sec that holds
+ * it, or, without one, to the end of sec.
+ */
+static GElf_Addr
+object_room(const struct module *m, const struct section *sec, GElf_Addr addr)
+{
+	const Elf32_Sym *sym;
+	GElf_Addr room, end;
+	size_t i, n;
+
+	room = sec->shdr.sh_addr + sec->shdr.sh_size - addr;
+	if (m->symtab == NULL || m->symtab->data == NULL)
+		return (room);
+	sym = m->symtab->data->d_buf;
+	n = m->symtab->data->d_size / sizeof(*sym);
+	for (i = 1; i < n; i++) {
+		end = (GElf_Addr)sym[i].st_value + sym[i].st_size;
+		if (sym[i].st_shndx == sec->index &&
+		    ELF32_ST_TYPE(sym[i].st_info) == STT_OBJECT &&
+		    sym[i].st_value <= addr && end > addr && end - addr < room)
+			room = end - addr;
+	}
+	return (room);
+}
+
+/*
  * Whether a value in code lies where a displaced reference is mapped
  * wrongly by the bytes around it: inside a set (then it may be an object
  * of the set, or displaced from what follows), or inside a section or gap
@@ -317,22 +343,36 @@ displacement_seam(const struct module *m, GElf_Addr where, GElf_Addr value,
 	const struct section *site, *c;
 	GElf_Addr mapped;
 
-	/* Most values lie in data or code: decided by the value alone. */
+	/*
+	 * Most values lie in code, or in data further than a displacement
+	 * from the section's end: decided by the value alone.
+	 */
 	c = model_section_at(m, value);
-	if (c != NULL && (c->set >= 0 ? c->shdr.sh_addr + c->shdr.sh_size -
-	    value > DISPLACEMENT_WINDOW : is_data(c) ||
-	    (c->shdr.sh_flags & SHF_EXECINSTR) || value == c->shdr.sh_addr))
+	if (c != NULL && ((c->shdr.sh_flags & SHF_EXECINSTR) ||
+	    (is_data(c) && c->shdr.sh_addr + c->shdr.sh_size - value >
+	    DISPLACEMENT_WINDOW) || (!is_data(c) && value == c->shdr.sh_addr)))
 		return (false);
 	site = model_section_at(m, where);
 	if (site == NULL || !(site->shdr.sh_flags & SHF_EXECINSTR))
 		return (false);
 	sm->holder = c;
-	if (c != NULL && c->set >= 0) {
+	sm->room = 0;
+	if (c != NULL && is_data(c)) {
 		sm->above = data_section_from(m, c->shdr.sh_addr +
 		    c->shdr.sh_size, false);
 		sm->plain_above = data_section_from(m, c->shdr.sh_addr +
 		    c->shdr.sh_size, true);
-		return (sm->above != NULL);
+		if (c->set >= 0)
+			return (sm->above != NULL);
+		/*
+		 * In data, only where what lies above moves by another
+		 * amount, or a set lies between.
+		 */
+		if (sm->plain_above == NULL || (sm->above == sm->plain_above &&
+		    shift_of(sm->plain_above) == shift_of(c)))
+			return (false);
+		sm->room = object_room(m, c, value);
+		return (true);
 	}
 	if (c == NULL && !in_gap(m, value))
 		return (false);
@@ -467,15 +507,16 @@ add_ref(struct module *m, struct code_reader *code,
  */
 /*
  * What a value that may be displaced (displacement_seam()) reaches, from
- * the access that forms it: an object of the set that holds it (an access
- * through that set's kind of base, or a plain absolute address), or the
- * first section above it that such an access can address (a plain
- * indexed access cannot address a set, and no access addresses .dynamic
- * or a gap), or undecided.  *target is the section it would reach.
+ * the access that forms it: an object of the set or data section that
+ * holds it (an access through that set's kind of base, or a plain
+ * absolute address), or the first section above it that such an access
+ * can address (a plain indexed access cannot address a set, and no access
+ * addresses .dynamic or a gap), or undecided.  *target is the section it
+ * would reach.
  */
 enum displaced_decision
 displaced_decide(const struct seam *sm, enum code_access access,
-    bool indexed, const struct section **target)
+    bool indexed, int64_t stride, const struct section **target)
 {
 	const struct section *next;
 	bool in_set, reaches;
@@ -483,6 +524,15 @@ displaced_decide(const struct seam *sm, enum code_access access,
 	next = access == CODE_ACCESS_PLAIN && sm->plain_above != NULL ?
 	    sm->plain_above : sm->above;
 	*target = next;
+	/*
+	 * In data, a plain index whose step is larger than what is left of
+	 * the object at the value leaves it at its first step: the object is
+	 * above (tab[i - 1], i * 60, landing on a 4-byte variable).
+	 */
+	if (sm->holder != NULL && sm->holder->set < 0 && is_data(sm->holder))
+		return (access == CODE_ACCESS_PLAIN && indexed && stride > 0 &&
+		    (GElf_Addr)stride > sm->room ? DISPLACED_TARGET :
+		    DISPLACED_OWN);
 	in_set = sm->holder != NULL && sm->holder->set >= 0;
 	reaches = indexed || access == CODE_ACCESS_VNET ||
 	    access == CODE_ACCESS_PCPU;
@@ -513,7 +563,7 @@ add_displaced(struct module *m, struct code_reader *code, uint64_t where,
 	if (!ev.decoded)
 		return (0);
 	holder = sm->holder;
-	d = displaced_decide(sm, ev.access, ev.indexed, &next);
+	d = displaced_decide(sm, ev.access, ev.indexed, ev.stride, &next);
 	if (d == DISPLACED_OWN || next == NULL)
 		return (0);
 	if ((ref = append_ref(&m->refs, &m->nrefs)) == NULL)
@@ -541,9 +591,11 @@ add_displaced(struct module *m, struct code_reader *code, uint64_t where,
 		snprintf(ref->evidence, sizeof(ref->evidence), "%.180s; the "
 		    "value lies in %.30s, %s, so it is displaced from %.60s, "
 		    "the first object above it", ev.why, holder != NULL ?
-		    holder->name : "an alignment gap", holder != NULL &&
+		    holder->name : "an alignment gap", holder == NULL ||
+		    !is_data(holder) ? "which code does not address as data" :
 		    holder->set >= 0 ? "which this access cannot address" :
-		    "which code does not address as data", ref->target_name);
+		    "where the index's step leaves what holds it",
+		    ref->target_name);
 	} else {
 		settle_displaced(m, ref, false, false);
 		snprintf(ref->evidence, sizeof(ref->evidence), "%.200s; the "

@@ -67,6 +67,9 @@ struct origin {
 	int64_t			fs_disp;
 	int			loads;
 	int64_t			load_disp[2];	/* of the first two loads */
+	int64_t			stride;		/* a computed number: the
+						   step it is a multiple of
+						   (imul, shl), or 0 */
 	char			why[112];
 };
 
@@ -539,6 +542,7 @@ set_origin(struct origin *o, enum origin_kind kind, const char *why)
 	o->kind = kind;
 	o->fs_disp = 0;
 	o->loads = 0;
+	o->stride = 0;
 	snprintf(o->why, sizeof(o->why), "%s", why);
 }
 
@@ -786,12 +790,28 @@ trace_reg(const struct code_reader *r, size_t at, x86_reg reg, int depth,
 			return;
 		}
 		break;
+	case X86_INS_IMUL:
+		set_origin(o, ORIGIN_PLAIN, "a computed number");
+		if (x->op_count == 3 && x->operands[2].type == X86_OP_IMM &&
+		    x->operands[2].imm > 0) {
+			o->stride = x->operands[2].imm;
+			snprintf(o->why, sizeof(o->why), "a multiple of %jd",
+			    (intmax_t)o->stride);
+		}
+		return;
+	case X86_INS_SHL:
+		set_origin(o, ORIGIN_PLAIN, "a computed number");
+		if (x->op_count == 2 && x->operands[1].type == X86_OP_IMM &&
+		    x->operands[1].imm > 0 && x->operands[1].imm < 31) {
+			o->stride = (int64_t)1 << x->operands[1].imm;
+			snprintf(o->why, sizeof(o->why), "a multiple of %jd",
+			    (intmax_t)o->stride);
+		}
+		return;
 	case X86_INS_MOVZX:
 	case X86_INS_MOVSX:
-	case X86_INS_SHL:
 	case X86_INS_SHR:
 	case X86_INS_SAR:
-	case X86_INS_IMUL:
 	case X86_INS_NEG:
 	case X86_INS_NOT:
 		set_origin(o, ORIGIN_PLAIN, "a computed number");
@@ -910,10 +930,15 @@ examine_disp(const struct code_reader *r, size_t at, const x86_op_mem *mem,
 		say(ev, CODE_ACCESS_PLAIN, "absolute address%s%s: no base "
 		    "register", mem->index != X86_REG_INVALID ?
 		    " with a scaled index" : "", "");
+		if (mem->index != X86_REG_INVALID) {
+			ev->indexed = true;
+			ev->stride = mem->scale;
+		}
 		return;
 	}
 	ev->indexed = true;
 	trace_address(r, at, mem, 0, &o);
+	ev->stride = o.kind == ORIGIN_PLAIN ? o.stride : 0;
 	breg = reg_name(r, gpr32(mem->base != X86_REG_INVALID ? mem->base :
 	    mem->index));
 	switch (origin_access(r, &o)) {

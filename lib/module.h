@@ -113,6 +113,7 @@ struct code_evidence {
 	bool			in_code;	/* the site is in code */
 	bool			decoded;	/* its instruction was found */
 	bool			indexed;	/* an address with registers */
+	int64_t			stride;		/* a plain index's step, or 0 */
 	enum code_access	access;
 	GElf_Addr		insn_addr;
 	char			insn[80];
@@ -228,6 +229,8 @@ struct seam {
 	const struct section	*holder;	/* holds the value, or NULL */
 	const struct section	*above;		/* first data section above */
 	const struct section	*plain_above;	/* ... that is not a set */
+	GElf_Addr		 room;		/* in data: bytes left of the
+						   object holding it */
 };
 
 enum displaced_decision {
@@ -238,7 +241,7 @@ enum displaced_decision {
 
 /* boundary.c */
 enum displaced_decision displaced_decide(const struct seam *sm,
-	    enum code_access access, bool indexed,
+	    enum code_access access, bool indexed, int64_t stride,
 	    const struct section **target);
 int	boundary_classify(struct module *m, struct padko_error *err);
 int	boundary_constrain(struct module *m, size_t *added,

@@ -269,10 +269,13 @@ static struct section vnet = { .name = "set_vnet", .set = PADKO_SET_VNET };
 static struct section pcpu = { .name = "set_pcpu", .set = PADKO_SET_PCPU };
 static struct section dynamic = { .name = ".dynamic", .set = -1 };
 static struct section bss = { .name = ".bss", .set = -1 };
+static struct section data = { .name = ".data", .set = -1,
+    .shdr = { .sh_type = SHT_PROGBITS, .sh_flags = SHF_ALLOC | SHF_WRITE } };
 
 static void
-decide(const struct section *holder, const struct section *above,
-    const struct section *plain_above, enum code_access access, bool indexed,
+decide_step(const struct section *holder, const struct section *above,
+    const struct section *plain_above, GElf_Addr room,
+    enum code_access access, bool indexed, int64_t stride,
     enum displaced_decision want, const struct section *want_target)
 {
 	struct seam sm;
@@ -281,10 +284,21 @@ decide(const struct section *holder, const struct section *above,
 	sm.holder = holder;
 	sm.above = above;
 	sm.plain_above = plain_above;
-	assert_int_equal(displaced_decide(&sm, access, indexed, &target),
-	    want);
+	sm.room = room;
+	assert_int_equal(displaced_decide(&sm, access, indexed, stride,
+	    &target), want);
 	if (want != DISPLACED_OWN)
 		assert_ptr_equal(target, want_target);
+}
+
+static void
+decide(const struct section *holder, const struct section *above,
+    const struct section *plain_above, enum code_access access, bool indexed,
+    enum displaced_decision want, const struct section *want_target)
+{
+
+	decide_step(holder, above, plain_above, 0, access, indexed, 0, want,
+	    want_target);
 }
 
 /* A value inside a set: its own object unless the access says otherwise. */
@@ -335,10 +349,34 @@ test_decide_outside_data(void **state)
 	    DISPLACED_UNDECIDED, &bss);
 }
 
+/*
+ * A value in data near its end, below a set or a section that moves by
+ * another amount: displaced only where the index's step leaves the
+ * object that holds the value at once.
+ */
+static void
+test_decide_in_data(void **state)
+{
+
+	(void)state;
+	/* tab - 0x24 on a 4-byte variable, index i * 60. */
+	decide_step(&data, &vnet, &bss, 4, CODE_ACCESS_PLAIN, true, 60,
+	    DISPLACED_TARGET, &bss);
+	/* A 64-byte array walked by 4: its own. */
+	decide_step(&data, &vnet, &bss, 64, CODE_ACCESS_PLAIN, true, 4,
+	    DISPLACED_OWN, NULL);
+	/* No step known, or no index: its own. */
+	decide_step(&data, &vnet, &bss, 4, CODE_ACCESS_PLAIN, true, 0,
+	    DISPLACED_OWN, NULL);
+	decide_step(&data, &vnet, &bss, 4, CODE_ACCESS_PLAIN, false, 60,
+	    DISPLACED_OWN, NULL);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decide_in_data),
 		cmocka_unit_test(test_decide_in_set),
 		cmocka_unit_test(test_decide_outside_data),
 		cmocka_unit_test(test_displaced_pushes_target),
