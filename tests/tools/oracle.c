@@ -957,12 +957,17 @@ describe_target(const struct target *t, char *buf)
 	int64_t a;
 
 	a = t->addend;
-	snprintf(buf, DESCLEN, "%s%s0x%" PRIx64, t->name, a < 0 ? "-" : "+",
-	    (uint64_t)(a < 0 ? -a : a));
+	buf[0] = '\0';
+	if (t->kind != T_SECTION && t->kind != T_MERGE)
+		snprintf(buf, DESCLEN, "%s%s0x%" PRIx64, t->name,
+		    a < 0 ? "-" : "+", (uint64_t)(a < 0 ? -a : a));
+	else if (strcmp(t->name, kld.sec[t->sec].name) != 0)
+		snprintf(buf, DESCLEN, "%s%s0x%" PRIx64 " = ", t->name,
+		    a < 0 ? "-" : "+", (uint64_t)(a < 0 ? -a : a));
 	if (t->kind != T_SECTION && t->kind != T_MERGE)
 		return (buf);
 	ksh = &kld.sec[t->sec].shdr;
-	snprintf(where, sizeof(where), " = %s%s0x%" PRIx64 "%s",
+	snprintf(where, sizeof(where), "%s%s0x%" PRIx64 "%s",
 	    kld.sec[t->sec].name, t->off < 0 ? "-" : "+",
 	    (uint64_t)(t->off < 0 ? -t->off : t->off),
 	    set_index(kld.sec[t->sec].name) >= 0 &&
