@@ -2,11 +2,25 @@
 #
 # Copyright (c) 2026, The padko developers
 #
-# Fixture tests, included from tests/CMakeLists.txt (which builds elfcmp).
+# Fixture tests, included from tests/CMakeLists.txt (which builds elfcmp
+# and oracle).
 #
 #   fixture/F.L               padko on tests/fixtures/built/F.L.ko must give
 #                             what the linker gave in F.L.padded.ko
-#                             (tests/check_fixture.sh);
+#                             (tests/check_fixture.sh); that comparison is
+#                             skipped, with the reason printed, where the
+#                             linker-padded build fails the oracle;
+#   oracle/F.L                for every F.L.kld (the ld -r object): padko's
+#                             output for F.L.ko must pass the oracle
+#                             (tests/tools/oracle.c: every reference's value
+#                             and per-CPU/per-vnet move, from its target in
+#                             the .kld), and where F.L.padded.ko fails it is
+#                             printed, not failed (tests/check_oracle.sh;
+#                             undecided-*: padko's output is not checked);
+#   oracle/detects-wrong      the oracle exits 1 on a plain module whose END
+#                             sites the kernel would leave at the set's end,
+#                             and on a padded reference with one
+#                             R_386_RELATIVE value off by 4;
 #   boundary/undecided        the undecided-* pairs, whose END sites no
 #                             evidence decides: padko's warning, --strict,
 #                             --assume-end/--assume-next against their truth
@@ -24,10 +38,11 @@
 #                             input and the file it checks instead of
 #                             reading them: checked as any pair;
 #   fixtures/fresh            rebuild every fixture with the installed
-#                             toolchain and check all pairs, and padko
-#                             verify on them (tests/check_fresh.sh,
-#                             tests/check_verify.sh), when clang, ld.lld and
-#                             i686-kfreebsd-gnu-ld are all available.
+#                             toolchain (not the localized builds) and
+#                             check all pairs, and padko verify on them
+#                             (tests/check_fresh.sh, tests/check_verify.sh),
+#                             when clang, ld.lld and i686-kfreebsd-gnu-ld
+#                             are all available.
 
 set(padko_fixture_dir "${CMAKE_CURRENT_SOURCE_DIR}/fixtures/built")
 set(padko_fixture_work "${CMAKE_CURRENT_BINARY_DIR}/fixture-work")
@@ -58,10 +73,18 @@ foreach(padded IN LISTS padko_fixture_padded)
 		message(WARNING "fixture ${name}: no plain partner ${base}.ko")
 		continue()
 	endif()
+	# With its ld -r object, the comparison with the linker's padding is
+	# made only where the oracle finds that padding right.
+	set(kld "${padko_fixture_dir}/${base}.kld")
+	set(oracle_args "")
+	if(EXISTS "${kld}")
+		set(oracle_args "$<TARGET_FILE:oracle>" "${kld}")
+	endif()
 	add_test(NAME fixture/${base}
 	    COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/check_fixture.sh"
 		"$<TARGET_FILE:padko>" "$<TARGET_FILE:elfcmp>"
-		"${plain}" "${padded}" "${padko_fixture_work}/${base}")
+		"${plain}" "${padded}" "${padko_fixture_work}/${base}"
+		${oracle_args})
 	if(padko_first_plain STREQUAL "")
 		set(padko_first_plain "${plain}")
 		set(padko_first_padded "${padded}")
@@ -90,6 +113,85 @@ fi
 	add_test(NAME verify/fixtures
 	    COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/check_verify.sh"
 		"$<TARGET_FILE:padko>" "${padko_fixture_dir}")
+endif()
+
+# The oracle: every F.L.kld with its F.L.ko and F.L.padded.ko (the
+# undecided-* ones included: their linker-padded build is checked, padko's
+# output is not).
+file(GLOB padko_fixture_klds CONFIGURE_DEPENDS "${padko_fixture_dir}/*.kld")
+list(SORT padko_fixture_klds)
+set(padko_oracle_first "")
+foreach(kld IN LISTS padko_fixture_klds)
+	get_filename_component(name "${kld}" NAME)
+	string(REGEX REPLACE "\\.kld$" "" base "${name}")
+	set(plain "${padko_fixture_dir}/${base}.ko")
+	set(padded "${padko_fixture_dir}/${base}.padded.ko")
+	if(NOT EXISTS "${plain}" OR NOT EXISTS "${padded}")
+		message(WARNING "fixture ${name}: no ${base}.ko and "
+		    "${base}.padded.ko")
+		continue()
+	endif()
+	add_test(NAME oracle/${base}
+	    COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/check_oracle.sh"
+		"$<TARGET_FILE:padko>" "$<TARGET_FILE:oracle>" "${kld}"
+		"${plain}" "${padded}" "${padko_fixture_work}/oracle/${base}")
+	if(base MATCHES "^carp_seed\\.gnu$")
+		set(padko_oracle_first "${base}")
+	endif()
+endforeach()
+
+# The oracle must be able to fail: on carp_seed.gnu.ko itself (its END
+# sites stay at the set's end, which the kernel does not move), and on the
+# padded reference with one R_386_RELATIVE value off by 4.
+if(NOT padko_oracle_first STREQUAL "")
+	add_test(NAME oracle/detects-wrong
+	    COMMAND sh -c [=[
+set -u
+oracle=$0 f=$1 work=$2
+rm -rf "$work"
+mkdir -p "$work"
+st=0
+"$oracle" "$f.kld" "$f.ko" "$f.ko" >"$work/log" 2>&1 || st=$?
+if [ $st -ne 1 ] || ! grep -q '^FAIL .*(b) ' "$work/log"; then
+	cat "$work/log"
+	echo "oracle on the plain module exited $st, want 1 and a (b) failure"
+	exit 1
+fi
+# The first R_386_RELATIVE of the padded module, and its section's
+# address and file offset: add 4 to the word there.
+cp "$f.padded.ko" "$work/wrong.ko"
+site=$(readelf -rW "$work/wrong.ko" |
+    awk '$3 == "R_386_RELATIVE" { print $1; exit }')
+off=$(readelf -SW "$work/wrong.ko" | sed -n 's/^ *\[ *[0-9]*\] //p' |
+    awk -v s="$site" '
+	function hex(x,   i, v) {
+		v = 0
+		for (i = 1; i <= length(x); i++)
+			v = v * 16 + index("0123456789abcdef",
+			    tolower(substr(x, i, 1))) - 1
+		return v
+	}
+	$2 != "NOBITS" && hex($3) > 0 && hex(s) >= hex($3) &&
+	    hex(s) < hex($3) + hex($5) {
+		print hex(s) - hex($3) + hex($4); exit
+	}')
+test -n "$off" || { echo "no R_386_RELATIVE site found"; exit 1; }
+set -- $(od -An -tu1 -j "$off" -N 4 "$work/wrong.ko")
+v=$(( ($1 + $2 * 256 + $3 * 65536 + $4 * 16777216 + 4) % 4294967296 ))
+bytes=$(printf '\\%03o\\%03o\\%03o\\%03o' $((v % 256)) $((v / 256 % 256)) \
+    $((v / 65536 % 256)) $((v / 16777216)))
+printf "$bytes" |
+    dd of="$work/wrong.ko" bs=1 seek="$off" conv=notrunc 2>/dev/null
+st=0
+"$oracle" "$f.kld" "$f.ko" "$work/wrong.ko" >"$work/log" 2>&1 || st=$?
+if [ $st -ne 1 ] || ! grep -q '^FAIL .*(a) value ' "$work/log"; then
+	cat "$work/log"
+	echo "oracle on a padded module with 0x$site off by 4 exited $st," \
+	    "want 1 and an (a) failure"
+	exit 1
+fi
+]=] "$<TARGET_FILE:oracle>" "${padko_fixture_dir}/${padko_oracle_first}"
+		"${padko_fixture_work}/oracle-detects")
 endif()
 
 # Inputs from 1 MiB up are mapped (lib/image.c), and every fixture is
@@ -127,7 +229,8 @@ if(PADKO_CLANG AND PADKO_LD_LLD AND PADKO_GNU_LD)
 	add_test(NAME fixtures/fresh
 	    COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/check_fresh.sh"
 		"${padko_SOURCE_DIR}" "${CMAKE_CURRENT_BINARY_DIR}/fresh"
-		"$<TARGET_FILE:padko>" "$<TARGET_FILE:elfcmp>")
+		"$<TARGET_FILE:padko>" "$<TARGET_FILE:elfcmp>"
+		"$<TARGET_FILE:oracle>")
 	set_tests_properties(fixtures/fresh PROPERTIES TIMEOUT 900)
 else()
 	message(STATUS "clang, ld.lld or i686-kfreebsd-gnu-ld not found: "
