@@ -26,14 +26,18 @@
 # OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
 # OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
 #
-# check_fresh.sh SRC_DIR BUILD_SUBDIR PADKO ELFCMP
+# check_fresh.sh SRC_DIR BUILD_SUBDIR PADKO ELFCMP [ORACLE]
 #
 # Rebuilds every fixture with the installed toolchain (so that padko is
 # checked against what this toolchain's linkers do, not only against the
 # committed files): runs SRC_DIR/tests/fixtures/build.sh into a fresh
 # BUILD_SUBDIR/built, then SRC_DIR/tests/check_fixture.sh on every
 # F.L.ko / F.L.padded.ko pair, with a work directory per pair under
-# BUILD_SUBDIR/work.  Files without a padded partner (refuse-*, amd64-*,
+# BUILD_SUBDIR/work (and, with ORACLE, the pair's F.L.kld: no comparison
+# where the linker-padded build fails the oracle).  The builds with
+# localized symbols (L = lld-local, gnu-local) are left out
+# (PADKO_FIXTURES_LOCAL=no): they take as long again, and the committed
+# ones are checked all the same.  Files without a padded partner (refuse-*, amd64-*,
 # not-*) are not for this check and are skipped.  The undecided-* pairs,
 # which padko pads as the linker did only with --assume-end, are checked
 # by SRC_DIR/tests/check_undecided.sh on the fresh build instead (one more
@@ -47,18 +51,19 @@ set -eu
 LC_ALL=C
 export LC_ALL
 
-if [ $# -ne 4 ]; then
-	echo "usage: check_fresh.sh SRC_DIR BUILD_SUBDIR PADKO ELFCMP" >&2
+if [ $# -ne 4 ] && [ $# -ne 5 ]; then
+	echo "usage: check_fresh.sh SRC_DIR BUILD_SUBDIR PADKO ELFCMP [ORACLE]" >&2
 	exit 2
 fi
-src=$1 sub=$2 padko=$3 elfcmp=$4
+src=$1 sub=$2 padko=$3 elfcmp=$4 oracle=${5:-}
 built=$sub/built
 work=$sub/work
 
 rm -rf "$built" "$work"
 mkdir -p "$built" "$work"
 st=0
-sh "$src/tests/fixtures/build.sh" "$built" >"$sub/build.log" 2>&1 || st=$?
+PADKO_FIXTURES_LOCAL=no sh "$src/tests/fixtures/build.sh" "$built" \
+    >"$sub/build.log" 2>&1 || st=$?
 if [ $st -ne 0 ]; then
 	echo "FAIL: tests/fixtures/build.sh $built exited with status $st:"
 	sed 's/^/    /' "$sub/build.log"
@@ -82,9 +87,15 @@ for padded in "$built"/*.padded.ko; do
 		failed=$((failed + 1))
 		continue
 	fi
+	kld=${padded%.padded.ko}.kld
 	st=0
+	if [ -n "$oracle" ] && [ -f "$kld" ]; then
+		set -- "$oracle" "$kld"
+	else
+		set --
+	fi
 	sh "$src/tests/check_fixture.sh" "$padko" "$elfcmp" "$plain" \
-	    "$padded" "$work/$name" >"$work/$name.log" 2>&1 || st=$?
+	    "$padded" "$work/$name" "$@" >"$work/$name.log" 2>&1 || st=$?
 	if [ $st -eq 0 ]; then
 		echo "ok $name"
 		passed=$((passed + 1))
