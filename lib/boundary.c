@@ -400,8 +400,8 @@ name_target(const struct module *m, const struct section *t, GElf_Addr at,
 	const char *object;
 
 	object = symtab_object(m, t, at, starts);
-	snprintf(ref->target_name, sizeof(ref->target_name), "%s",
-	    object != NULL ? object : t->name);
+	snprintf(ref->target_name, sizeof(ref->target_name), "%s%.60s",
+	    starts ? "" : "the end of ", object != NULL ? object : t->name);
 	ref->report.target = at;
 }
 
@@ -623,13 +623,15 @@ add_lint(struct module *m, struct code_reader *code,
 	const struct section *prev;
 	struct code_evidence ev;
 	struct boundary_ref *ref;
+	struct assumption *a;
 	const char *object;
 
 	prev = model_section_ending_at(m, value);
 	if (prev == NULL || prev == set->sec)
 		return (0);
 	code_examine(code, where, &ev);
-	if (!ev.indexed || ev.access != CODE_ACCESS_PLAIN)
+	if (!(ev.indexed || ev.compared) || (ev.access != CODE_ACCESS_PLAIN &&
+	    ev.access != CODE_ACCESS_UNDECIDED))
 		return (0);
 	object = symtab_object(m, prev, value, false);
 	if ((ref = append_ref(&m->lints, &m->nlints)) == NULL)
@@ -649,9 +651,11 @@ add_lint(struct module *m, struct code_reader *code,
 	snprintf(ref->insn, sizeof(ref->insn), "%s", ev.insn);
 	ref->report.insn_addr = ev.insn_addr;
 	/*
-	 * And the decision: one past the object before the set, it moves
-	 * with that object, and the set must not start there once padded
-	 * (boundary_constrain()).
+	 * And the decision: one past the object before the set (an index
+	 * or a loop bound in plain registers), it moves with that object,
+	 * and the set must not start there once padded
+	 * (boundary_constrain()); with registers that cannot be traced, it
+	 * may as well be the set's first object: undecided.
 	 */
 	if ((ref = append_ref(&m->refs, &m->nrefs)) == NULL)
 		return (padko_fail(err, EX_OSERR, "%s: out of memory",
@@ -659,12 +663,25 @@ add_lint(struct module *m, struct code_reader *code,
 	*ref = m->lints[m->nlints - 1];
 	ref->target = prev;
 	name_target(m, prev, value, false, ref);
-	settle_displaced(m, ref, true, true);
-	snprintf(ref->evidence, sizeof(ref->evidence), "%.200s: one past "
-	    "the end of %.60s, before %s; it stays with %.60s, outside the set",
-	    ev.why,
-	    ref->target_name, padko_set_name(set->report.kind),
-	    ref->target_name);
+	if ((a = assumption_at(m, where)) != NULL) {
+		a->used = true;
+		settle_displaced(m, ref, a->meaning != PADKO_BOUNDARY_END,
+		    true);
+		snprintf(ref->evidence, sizeof(ref->evidence),
+		    "assumed on the command line (--assume-%s)",
+		    a->meaning == PADKO_BOUNDARY_END ? "end" : "next");
+	} else if (ev.access == CODE_ACCESS_PLAIN) {
+		settle_displaced(m, ref, true, true);
+		snprintf(ref->evidence, sizeof(ref->evidence), "%.200s: "
+		    "%.60s, before %s; it stays there, outside the set",
+		    ev.why, ref->target_name,
+		    padko_set_name(set->report.kind));
+	} else {
+		settle_displaced(m, ref, false, false);
+		snprintf(ref->evidence, sizeof(ref->evidence), "%.200s: "
+		    "%.60s, or the first object of %s", ev.why,
+		    ref->target_name, padko_set_name(set->report.kind));
+	}
 	return (0);
 }
 

@@ -1136,6 +1136,7 @@ examine_imm(const struct code_reader *r, size_t at, struct code_evidence *ev)
 	case X86_INS_CMP:
 		if (x->operands[0].type != X86_OP_REG)
 			break;
+		ev->compared = in->id == X86_INS_CMP;
 		trace_reg(r, at, gpr32(x->operands[0].reg), 0, &o);
 		switch (origin_access(r, &o)) {
 		case CODE_ACCESS_VNET:

@@ -114,6 +114,7 @@ struct code_evidence {
 	bool			decoded;	/* its instruction was found */
 	bool			indexed;	/* an address with registers */
 	int64_t			stride;		/* a plain index's step, or 0 */
+	bool			compared;	/* the immediate of a cmp */
 	enum code_access	access;
 	GElf_Addr		insn_addr;
 	char			insn[80];

@@ -141,7 +141,10 @@ report_plan(FILE *out, const char *path, const struct padko_module *m,
 		b = padko_boundary(m, i);
 		fprintf(out, "%s: %s at %#" PRIx64 ": %#" PRIx64, path,
 		    site_text(b->site), b->where, b->old_value);
-		if (b->target_name != NULL && b->target_name[0] != '\0')
+		if (b->target_name != NULL && b->target_name[0] != '\0' &&
+		    b->old_value == b->target)
+			fprintf(out, " (%s)", b->target_name);
+		else if (b->target_name != NULL && b->target_name[0] != '\0')
 			fprintf(out, " (%s%+" PRId64 ")", b->target_name,
 			    (int64_t)(b->old_value - b->target));
 		else
