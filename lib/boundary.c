@@ -536,7 +536,15 @@ displaced_decide(const struct seam *sm, enum code_access access,
 	in_set = sm->holder != NULL && sm->holder->set >= 0;
 	reaches = indexed || access == CODE_ACCESS_VNET ||
 	    access == CODE_ACCESS_PCPU;
-	if (in_set && (access == set_access(sm->holder->set) || !reaches))
+	/*
+	 * Inside a set, only a plain index (a number the code computed) or
+	 * the other set's base can reach past the set's end; registers that
+	 * cannot be traced at all (a call's result, an argument) hold a
+	 * pointer or a base, and the value is what it addresses, as padko
+	 * always took it.
+	 */
+	if (in_set && (access == set_access(sm->holder->set) || !reaches ||
+	    access == CODE_ACCESS_UNDECIDED))
 		return (DISPLACED_OWN);
 	if (next != NULL && reaches && access == (next->set >= 0 ?
 	    set_access(next->set) : CODE_ACCESS_PLAIN))

@@ -917,6 +917,46 @@ say(struct code_evidence *ev, enum code_access access, const char *fmt,
 	snprintf(ev->why, sizeof(ev->why), fmt, a, b);
 }
 
+static int set_holding(const struct module *m, GElf_Addr value);
+
+/*
+ * The kind of set that the other accesses through the same value of reg
+ * (the definition that reaches `at') address strictly inside a set: a
+ * pointer that reaches per-CPU objects there is a per-CPU base here too
+ * (DPCPU_PTR() kept in a register, a base from a helper or an argument).
+ * -1 when none does, or when they disagree.
+ */
+static int
+sibling_set(const struct code_reader *r, size_t at, x86_reg reg)
+{
+	const cs_insn *in;
+	const cs_x86_op *op;
+	ssize_t d;
+	size_t i;
+	int kind, k;
+	uint8_t j;
+
+	d = find_def(r, at, reg);
+	if (d >= (ssize_t)at)
+		return (-1);
+	kind = -1;
+	for (i = d >= 0 ? (size_t)d + 1 : r->fn->trusted; i < r->fn->n; i++) {
+		in = &r->fn->insns[i];
+		for (j = 0; i != at && j < in->detail->x86.op_count; j++) {
+			op = &in->detail->x86.operands[j];
+			if (op->type != X86_OP_MEM || gpr32(op->mem.base) != reg ||
+			    (k = set_holding(r->m, (uint32_t)op->mem.disp)) < 0)
+				continue;
+			if (kind >= 0 && kind != k)
+				return (-1);
+			kind = k;
+		}
+		if (writes_reg(r, in, reg))
+			break;
+	}
+	return (kind);
+}
+
 /* Evidence from an address operand (displacement field). */
 static void
 examine_disp(const struct code_reader *r, size_t at, const x86_op_mem *mem,
@@ -924,6 +964,7 @@ examine_disp(const struct code_reader *r, size_t at, const x86_op_mem *mem,
 {
 	struct origin o;
 	const char *breg;
+	int kind;
 
 	if (mem->base == X86_REG_INVALID &&
 	    (mem->index == X86_REG_INVALID || mem->scale != 1)) {
@@ -955,6 +996,15 @@ examine_disp(const struct code_reader *r, size_t at, const x86_op_mem *mem,
 		    "a %%fs-loaded base (%s)", o.why, breg);
 		break;
 	default:
+		if (mem->base != X86_REG_INVALID &&
+		    (kind = sibling_set(r, at, gpr32(mem->base))) >= 0) {
+			say(ev, kind == PADKO_SET_VNET ? CODE_ACCESS_VNET :
+			    CODE_ACCESS_PCPU, "%s access: the base (%s) reaches "
+			    "objects inside that set elsewhere in the function",
+			    kind == PADKO_SET_VNET ? "per-vnet" : "per-CPU",
+			    breg);
+			break;
+		}
 		say(ev, CODE_ACCESS_UNDECIDED, "cannot tell where the base "
 		    "comes from: %s (%s)", o.why, breg);
 		break;

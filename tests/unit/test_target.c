@@ -324,9 +324,9 @@ test_decide_in_set(void **state)
 	/* ... but not when set_pcpu is not what follows. */
 	decide(&vnet, &bss, &bss, CODE_ACCESS_PCPU, true, DISPLACED_UNDECIDED,
 	    &bss);
-	/* An untraceable base near the end: undecided, .bss named. */
-	decide(&vnet, &bss, &bss, CODE_ACCESS_UNDECIDED, true,
-	    DISPLACED_UNDECIDED, &bss);
+	/* An untraceable base near the end: a pointer, its own object. */
+	decide(&vnet, &bss, &bss, CODE_ACCESS_UNDECIDED, true, DISPLACED_OWN,
+	    NULL);
 }
 
 /* A value where code does not address data: .dynamic, a gap. */
