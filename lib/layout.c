@@ -590,6 +590,10 @@ layout_plan(struct module *m, struct padko_error *err)
 	m->new_shoff = m->ehdr.e_shoff;
 	m->new_phoff = m->ehdr.e_phoff;
 	memcpy(m->new_phdrs, m->phdrs, m->nphdrs * sizeof(*m->phdrs));
+	/* A table from an earlier plan (padko_plan() tries several) is stale. */
+	free(m->shifts);
+	m->shifts = NULL;
+	m->nshifts = m->shift_hit[0] = m->shift_hit[1] = 0;
 	m->changed = false;
 	for (k = 0; k < PADKO_NSET_KINDS; k++) {
 		s = m->sets[k].sec;
