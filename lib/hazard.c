@@ -144,6 +144,37 @@ check_ref(struct module *m, const struct boundary_ref *ref,
 	    err));
 }
 
+/*
+ * An undecided reference is a hazard where one of its readings is: at an
+ * unpadded set's end, under a legacy kernel (one past the last object is
+ * not moved); inside a set, under any kernel (what lies outside is).
+ */
+static int
+check_undecided(struct module *m, const struct boundary_ref *ref,
+    enum padko_kernel kernel, struct padko_error *err)
+{
+	int moved;
+
+	moved = set_moving(m, ref->report.old_value);
+	if (moved >= 0)
+		return (add_hazard(m, ref, moved, "the evidence does not "
+		    "decide what it reaches: if %s, the kernel moves it into "
+		    "the %s area wrongly (padko analyze lists the options "
+		    "that decide it)", ref->target_name[0] != '\0' ?
+		    ref->target_name : "what follows the set",
+		    padko_set_name((enum padko_set_kind)moved), err));
+	if (kernel != PADKO_KERNEL_LEGACY ||
+	    ref->report.meaning == PADKO_BOUNDARY_DISPLACED ||
+	    ref->report.old_value != m->sets[ref->report.set].report.old_end)
+		return (0);
+	return (add_hazard(m, ref, ref->report.set, "the evidence does not "
+	    "decide what it reaches: if one past the last object of %s, a "
+	    "legacy kernel leaves it outside the %s area (padko analyze "
+	    "lists the options that decide it)",
+	    padko_set_name(ref->report.set), ref->report.set ==
+	    PADKO_SET_VNET ? "per-vnet" : "per-CPU", err));
+}
+
 int
 hazard_scan(struct module *m, enum padko_kernel kernel,
     struct padko_error *err)
@@ -158,7 +189,7 @@ hazard_scan(struct module *m, enum padko_kernel kernel,
 		return (0);
 	if (layout_plan(m, err) != 0)
 		return (-1);
-	/* Undecided references are no hazard to report: they are refused. */
+	/* Undecided references are listed here, not refused. */
 	guess = m->guess_undecided;
 	m->guess_undecided = true;
 	if (boundary_classify(m, err) != 0) {
@@ -167,8 +198,9 @@ hazard_scan(struct module *m, enum padko_kernel kernel,
 	}
 	m->guess_undecided = guess;
 	for (i = 0; i < m->nrefs; i++)
-		if (m->refs[i].report.decided &&
-		    check_ref(m, &m->refs[i], kernel, err) != 0)
+		if ((m->refs[i].report.decided ?
+		    check_ref(m, &m->refs[i], kernel, err) :
+		    check_undecided(m, &m->refs[i], kernel, err)) != 0)
 			return (-1);
 	return (0);
 }

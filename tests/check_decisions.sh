@@ -20,7 +20,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 "$padko" analyze "$plain" >"$tmp/report" 2>"$tmp/err"
 # "...: relocation at 0x343: 0x14e8 (end of set_vnet) -> 0x14e8: END, ..."
-sed -n 's/.*: relocation at \(0x[0-9a-f]*\): .* -> 0x[0-9a-f]*: \([A-Z]*\)\( (undecided)\)\{0,1\},.*/\1 \2\3/p' \
+# (displaced references, "(tab-36)", are the oracle's to judge).
+sed -n 's/.*: relocation at \(0x[0-9a-f]*\): [^ ]* (end of set_[a-z]*) -> 0x[0-9a-f]*: \([A-Z]*\)\( (undecided)\)\{0,1\},.*/\1 \2\3/p' \
     "$tmp/report" | while read -r off meaning undecided; do
 	printf '%08x %s%s\n' "$off" "$meaning" "${undecided:+ undecided}"
 done | sort >"$tmp/got"

@@ -158,9 +158,14 @@ if [ "$(cksum <"$padded")" != "$sum_padded" ]; then
 	fail d "$padded was modified"
 fi
 
-# e. Each reference at a set's old end decided as the linker decided it.
+# e. Each reference at a set's old end decided as the linker decided it
+# (the truth file is read from the linker's build: not where the oracle
+# finds that build wrong).
 truth=${plain%.ko}.truth
-if [ -f "$truth" ]; then
+if [ -f "$truth" ] && [ $reference = no ]; then
+	echo "skip $name: step e: $(basename "$truth") comes from the" \
+	    "linker-padded build, which fails the oracle"
+elif [ -f "$truth" ]; then
 	if ! sh "$(dirname "$0")/check_decisions.sh" "$padko" "$plain" \
 	    "$truth" >"$work/log" 2>&1; then
 		fail e "decisions differ from $truth:"

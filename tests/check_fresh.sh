@@ -123,7 +123,8 @@ fi
 
 # The kernel loader model on the fresh pairs: padko verify.
 st=0
-sh "$src/tests/check_verify.sh" "$padko" "$built" >"$work/verify.log" 2>&1 ||
+sh "$src/tests/check_verify.sh" "$padko" "$built" $oracle \
+    >"$work/verify.log" 2>&1 ||
     st=$?
 if [ $st -eq 0 ]; then
 	echo "ok verify ($(tail -n 1 "$work/verify.log"))"

@@ -112,7 +112,8 @@ fi
 	    COMMAND elfcmp "${padko_first_padded}" "${padko_first_padded}")
 	add_test(NAME verify/fixtures
 	    COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/check_verify.sh"
-		"$<TARGET_FILE:padko>" "${padko_fixture_dir}")
+		"$<TARGET_FILE:padko>" "${padko_fixture_dir}"
+		"$<TARGET_FILE:oracle>")
 endif()
 
 # The oracle: every F.L.kld with its F.L.ko and F.L.padded.ko (the
