@@ -258,7 +258,6 @@ is_data(const struct section *s)
 		return (false);
 	switch (s->shdr.sh_type) {
 	case SHT_PROGBITS:
-		return (strcmp(s->name, ".eh_frame") != 0);
 	case SHT_NOBITS:
 	case SHT_INIT_ARRAY:
 	case SHT_FINI_ARRAY:

@@ -84,6 +84,7 @@ struct origin {
 #define	MAX_SHAPES	8
 #define	CALIBRATION_SITES 4096	/* sites decoded at most */
 #define	CALIBRATION_ENOUGH 16	/* %fs-based accesses seen per set kind */
+#define	CALIBRATION_WINDOW 96	/* bytes decoded before each site */
 
 struct base_shapes {
 	int64_t		vnet[MAX_SHAPES][2];
@@ -1281,7 +1282,7 @@ code_examine(struct code_reader *r, GElf_Addr where, struct code_evidence *ev)
 	 * function: most bases are loaded a few instructions before their
 	 * use, and a function is then not decoded for each of its sites.
 	 */
-	static const GElf_Addr windows[][2] = { { 48, 16 }, { 160, 96 } };
+	static const GElf_Addr windows[][2] = { { 32, 8 }, { 160, 96 } };
 	const struct section *s;
 	ssize_t at;
 	size_t i;
@@ -1418,7 +1419,9 @@ calibrate(struct code_reader *r)
 			    seen[kind] >= CALIBRATION_ENOUGH)
 				continue;
 			budget--;
-			if ((at = locate(r, target, where)) < 0)
+			/* A window: the bases learned from load just before. */
+			if ((at = locate_window(r, target, where,
+			    CALIBRATION_WINDOW, 8)) < 0)
 				continue;
 			x = &r->fn->insns[at].detail->x86;
 			if (x->encoding.disp_offset !=
