@@ -505,6 +505,26 @@ add_ref(struct module *m, struct code_reader *code,
  * the set that holds them are not recorded.
  */
 /*
+ * Settles a displaced reference, or one past the object before a set, as
+ * an expert said (--assume-next: with its target; --assume-end: where it
+ * lies), if one did.
+ */
+static bool
+assumed_displaced(struct module *m, struct boundary_ref *ref, uint64_t where)
+{
+	struct assumption *a;
+
+	if ((a = assumption_at(m, where)) == NULL)
+		return (false);
+	a->used = true;
+	settle_displaced(m, ref, a->meaning != PADKO_BOUNDARY_END, true);
+	snprintf(ref->evidence, sizeof(ref->evidence), "assumed on the "
+	    "command line (--assume-%s)", a->meaning == PADKO_BOUNDARY_END ?
+	    "end" : "next");
+	return (true);
+}
+
+/*
  * What a value that may be displaced (displacement_seam()) reaches, from
  * the access that forms it: an object of the set or data section that
  * holds it (an access through that set's kind of base, or a plain
@@ -563,7 +583,6 @@ add_displaced(struct module *m, struct code_reader *code, uint64_t where,
 	const struct section *holder, *next;
 	enum displaced_decision d;
 	struct boundary_ref *ref;
-	struct assumption *a;
 	struct code_evidence ev;
 
 	code_examine(code, where, &ev);
@@ -586,14 +605,9 @@ add_displaced(struct module *m, struct code_reader *code, uint64_t where,
 	name_target(m, next, next->shdr.sh_addr, true, ref);
 	snprintf(ref->insn, sizeof(ref->insn), "%s", ev.insn);
 	ref->report.insn_addr = ev.insn_addr;
-	if ((a = assumption_at(m, where)) != NULL) {
-		a->used = true;
-		settle_displaced(m, ref, a->meaning != PADKO_BOUNDARY_END,
-		    true);
-		snprintf(ref->evidence, sizeof(ref->evidence),
-		    "assumed on the command line (--assume-%s)",
-		    a->meaning == PADKO_BOUNDARY_END ? "end" : "next");
-	} else if (d == DISPLACED_TARGET) {
+	if (assumed_displaced(m, ref, where))
+		return (0);
+	if (d == DISPLACED_TARGET) {
 		settle_displaced(m, ref, true, true);
 		snprintf(ref->evidence, sizeof(ref->evidence), "%.180s; the "
 		    "value lies in %.30s, %s, so it is displaced from %.60s, "
@@ -630,7 +644,6 @@ add_lint(struct module *m, struct code_reader *code,
 	const struct section *prev;
 	struct code_evidence ev;
 	struct boundary_ref *ref;
-	struct assumption *a;
 	const char *object;
 
 	prev = model_section_ending_at(m, value);
@@ -670,14 +683,9 @@ add_lint(struct module *m, struct code_reader *code,
 	*ref = m->lints[m->nlints - 1];
 	ref->target = prev;
 	name_target(m, prev, value, false, ref);
-	if ((a = assumption_at(m, where)) != NULL) {
-		a->used = true;
-		settle_displaced(m, ref, a->meaning != PADKO_BOUNDARY_END,
-		    true);
-		snprintf(ref->evidence, sizeof(ref->evidence),
-		    "assumed on the command line (--assume-%s)",
-		    a->meaning == PADKO_BOUNDARY_END ? "end" : "next");
-	} else if (ev.access == CODE_ACCESS_PLAIN) {
+	if (assumed_displaced(m, ref, where))
+		return (0);
+	if (ev.access == CODE_ACCESS_PLAIN) {
 		settle_displaced(m, ref, true, true);
 		snprintf(ref->evidence, sizeof(ref->evidence), "%.200s: "
 		    "%.60s, before %s; it stays there, outside the set",
