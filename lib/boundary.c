@@ -950,7 +950,6 @@ add_note(struct module *m, struct section *s, GElf_Addr min_addr,
 	    (uintmax_t)ref->report.old_value, (uintmax_t)ref->report.where,
 	    ref->target_name, set->sec->name, (uintmax_t)ref->report.new_value,
 	    set->sec->name, padko_set_name(set->report.kind));
-	n->report.reason = n->reason;
 	return (0);
 }
 

@@ -101,7 +101,6 @@ add_hazard(struct module *m, const struct boundary_ref *ref, int set,
 	h->report.insn = ref->insn;
 	h->report.target_name = ref->target_name;
 	snprintf(h->what, sizeof(h->what), fmt, a, b);
-	h->report.what = h->what;
 	return (0);
 }
 
@@ -202,5 +201,8 @@ hazard_scan(struct module *m, enum padko_kernel kernel,
 		    check_ref(m, &m->refs[i], kernel, err) :
 		    check_undecided(m, &m->refs[i], kernel, err)) != 0)
 			return (-1);
+	/* The array has stopped moving: its texts can be pointed to. */
+	for (i = 0; i < m->nhazards; i++)
+		m->hazards[i].report.what = m->hazards[i].what;
 	return (0);
 }
