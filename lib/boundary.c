@@ -41,9 +41,16 @@
  * nothing decides, the reference keeps the meaning today's kernels give it
  * (NEXT) and is marked undecided.
  *
- * This is the single place where that decision is made; every site with
- * such a value is recorded with its decision and evidence, and the
- * rewriter asks boundary_map_value() for the new value.
+ * The same reading decides values that a compiler displaced from their
+ * target (below: "Displaced references"), and one past the object before
+ * a set, found at the set's start.  boundary_constrain() then checks the
+ * planned layout against every decision: no value whose target lies
+ * outside a set may fall inside it once padded.
+ *
+ * This is the single place where these decisions are made; every such
+ * site is recorded with its decision, target and evidence (the table that
+ * rewriting, -v, analyze, verify and JSON read), and the rewriter asks
+ * boundary_map_value() for the new value.
  */
 
 #include <stdio.h>
@@ -241,10 +248,11 @@ decide_from_symbols(const struct module *m, const struct set_section *set,
  */
 
 /*
- * How far below a set's end a value is still taken as possibly displaced
- * from what follows the set; deeper inside, it is an object of the set.
- * Folded displacements are an array element or a few (tab[i - 1]); the
- * bound keeps the instructions examined to those near a set's end.
+ * How far below the end of a set or data section a value is still taken
+ * as possibly displaced from what follows; deeper inside, it is an object
+ * of the section.  Folded displacements are an array element or a few
+ * (tab[i - 1]); the bound keeps the instructions examined to those near
+ * a section's end.
  */
 #define	DISPLACEMENT_WINDOW	64
 
