@@ -43,7 +43,8 @@
 #   d. PLAIN and PADDED are left unchanged;
 #   e. where PLAIN has a truth file (F.L.truth, see tests/fixtures/build.sh),
 #      every reference at a set's old end is decided as the linker did
-#      (tests/check_decisions.sh).
+#      (tests/check_decisions.sh); skipped, like a, where the oracle finds
+#      the linker's padding wrong, since the truth file is read from it.
 #
 # Every step runs even after an earlier one failed (when it can), each
 # failure is reported on its own, and the exit status is 1 if any failed.
