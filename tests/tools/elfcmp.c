@@ -791,12 +791,17 @@ sym_label(const struct elffile *f, const struct sym *s, char *buf,
     size_t len)
 {
 	char nb[NAMEBUF];
+	int n;
 
 	if (s->name[0] != '\0')
 		return (s->name);
-	if (GELF_ST_TYPE(s->sym.st_info) == STT_SECTION)
-		snprintf(buf, len, "(section %s)", shndx_name(f, s->shndx, nb));
-	else
+	if (GELF_ST_TYPE(s->sym.st_info) == STT_SECTION) {
+		/* A long section name is cut, and the label says so. */
+		n = snprintf(buf, len, "(section %s)",
+		    shndx_name(f, s->shndx, nb));
+		if (n < 0 || (size_t)n >= len)
+			snprintf(buf + len - 5, 5, "...)");
+	} else
 		snprintf(buf, len, "(unnamed)");
 	return (buf);
 }
