@@ -272,6 +272,23 @@ json_close(struct json *j, const char *status, int code,
 	fputc('\n', j->out);
 }
 
+/*
+ * Opens a module; a directory given without -r gets a message that says
+ * how to process the modules below it.
+ */
+static int
+open_module(const char *in, struct padko_module **mp, struct padko_error *e)
+{
+	struct stat st;
+
+	if (padko_open(in, mp, e) == 0)
+		return (0);
+	if (e->code == EX_NOINPUT && stat(in, &st) == 0 && S_ISDIR(st.st_mode))
+		snprintf(e->msg, sizeof(e->msg), "%s: a directory, not a "
+		    "module; give -r to take the modules below it", in);
+	return (-1);
+}
+
 /* Opens and plans one module with the command line's decisions. */
 static int
 open_and_plan(const char *in, const struct run_options *o,
@@ -280,7 +297,7 @@ open_and_plan(const char *in, const struct run_options *o,
 	size_t i;
 
 	memset(e, 0, sizeof(*e));
-	if (padko_open(in, mp, e) != 0)
+	if (open_module(in, mp, e) != 0)
 		return (-1);
 	/* analyze reports undecided sites rather than refusing them. */
 	padko_set_guess_undecided(*mp, o->guess_undecided ||
@@ -294,13 +311,28 @@ open_and_plan(const char *in, const struct run_options *o,
 	return (padko_plan(*mp, e));
 }
 
+/* dir/name, with one slash between them however dir ends; NULL if no memory. */
+static char *
+join_path(const char *dir, const char *name)
+{
+	size_t dlen, len;
+	char *p;
+
+	dlen = strlen(dir);
+	while (dlen > 1 && dir[dlen - 1] == '/')
+		dlen--;
+	len = dlen + strlen(name) + 2;
+	if ((p = malloc(len)) != NULL)
+		snprintf(p, len, "%.*s%s%s", (int)dlen, dir,
+		    dlen > 0 && dir[dlen - 1] == '/' ? "" : "/", name);
+	return (p);
+}
+
 /* Where -o, -i or -d writes a module, or NULL (dry run, check). */
 static char *
 output_path(const char *in, const struct run_options *o)
 {
 	const char *base;
-	char *p;
-	size_t len;
 
 	if (o->out != NULL)
 		return (strdup(o->out));
@@ -309,10 +341,7 @@ output_path(const char *in, const struct run_options *o)
 	if (o->outdir == NULL)
 		return (NULL);
 	base = strrchr(in, '/') != NULL ? strrchr(in, '/') + 1 : in;
-	len = strlen(o->outdir) + strlen(base) + 2;
-	if ((p = malloc(len)) != NULL)
-		snprintf(p, len, "%s/%s", o->outdir, base);
-	return (p);
+	return (join_path(o->outdir, base));
 }
 
 /* Pads (or, dry run, plans) one module. */
@@ -351,8 +380,9 @@ pad_module(const char *in, const struct run_options *o, FILE *out, FILE *err,
 		goto done;
 	}
 	if (padko_is_relocatable(m))
-		fprintf(err, "padko: %s: ET_REL module (the amd64 format, "
-		    "loaded section by section): needs no padding\n", in);
+		fprintf(err, "padko: notice: %s: ET_REL module (the amd64 "
+		    "format, loaded section by section): needs no padding\n",
+		    in);
 	if (o->verbose && !o->json)
 		report_plan(out, in, m, 0);
 	report_undecided(err, in, m, 1);
@@ -405,7 +435,7 @@ check_module(const char *in, const struct run_options *o, FILE *out,
 	m = NULL;
 	memset(&e, 0, sizeof(e));
 	rc = 0;
-	if (padko_open(in, &m, &e) == 0)
+	if (open_module(in, &m, &e) == 0)
 		padko_set_guess_undecided(m, 1);	/* as it always was */
 	if (m == NULL || (o->json ? padko_plan(m, &e) :
 	    padko_needs_padding(m, &needs, &e)) != 0) {
@@ -473,7 +503,7 @@ scan_hazards(const char *in, enum padko_kernel kernel,
 {
 
 	*mp = NULL;
-	if (padko_open(in, mp, e) != 0)
+	if (open_module(in, mp, e) != 0)
 		return (-1);
 	if (padko_is_relocatable(*mp)) {
 		padko_close(*mp);
@@ -753,12 +783,10 @@ add_tree(struct path_list *l, const char *dir)
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		len = strlen(dir) + strlen(de->d_name) + 2;
-		if ((p = malloc(len)) == NULL) {
+		if ((p = join_path(dir, de->d_name)) == NULL) {
 			rc = -1;
 			break;
 		}
-		snprintf(p, len, "%s/%s", dir, de->d_name);
 		rc = add_path(&here, p);
 		free(p);
 	}
@@ -815,6 +843,44 @@ add_assumption(struct run_options *o, const char *arg,
 	o->assume[o->nassume].meaning = meaning;
 	o->nassume++;
 	return (0);
+}
+
+/*
+ * Creates the directory of -d with its missing parents, as install -d
+ * would (mode 0755 less the umask); returns 0 or EX_CANTCREAT.
+ */
+static int
+make_outdir(const char *dir)
+{
+	struct stat st;
+	char *p, *s;
+	char c;
+	int rc;
+
+	if ((p = strdup(dir)) == NULL) {
+		fprintf(stderr, "padko: out of memory\n");
+		return (EX_OSERR);
+	}
+	rc = 0;
+	s = p;
+	do {
+		s += strspn(s, "/");
+		s += strcspn(s, "/");
+		c = *s;
+		*s = '\0';
+		if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+			fprintf(stderr, "padko: %s: cannot create the output "
+			    "directory: %s\n", p, strerror(errno));
+			rc = EX_CANTCREAT;
+		}
+		*s = c;
+	} while (rc == 0 && c != '\0' && s[strspn(s, "/")] != '\0');
+	free(p);
+	if (rc == 0 && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+		fprintf(stderr, "padko: %s: not a directory\n", dir);
+		rc = EX_CANTCREAT;
+	}
+	return (rc);
 }
 
 static int
@@ -1036,7 +1102,8 @@ main(int argc, char **argv)
 	}
 	jobs = NULL;
 	if ((rc = check_options(&o, paths.n)) != 0 ||
-	    (o.mode == MODE_PAD && (rc = check_targets(&paths, &o)) != 0))
+	    (o.mode == MODE_PAD && (rc = check_targets(&paths, &o)) != 0) ||
+	    (o.outdir != NULL && (rc = make_outdir(o.outdir)) != 0))
 		goto out;
 	if (padko_init(&e) != 0) {
 		fprintf(stderr, "padko: %s\n", e.msg);

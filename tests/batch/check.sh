@@ -163,7 +163,7 @@ inplace() {
 		check "in place: $f unchanged" "changed" cmp -s "$fx/$f" "m/$f"
 	done
 	check "in place: ET_REL says it needs no padding" "$(cat r.err)" \
-	    grep -q "^padko: m/amd64-ET_REL.ko: ET_REL module .*needs no padding" r.err
+	    grep -q "^padko: notice: m/amd64-ET_REL.ko: ET_REL module .*needs no padding" r.err
 	for f in $BROKEN; do
 		check "in place: $f refused by name" "$(cat r.err)" \
 		    grep -q "^padko: m/$f: " r.err
@@ -221,11 +221,21 @@ outdir() {
 		check "outdir again: $f replaced by the same bytes" "differs" \
 		    cmp -s "out/$f" "$work/ref/$f"
 	done
-	run "$d/r3" pk -d nodir $(paths m $GOOD $SAME)
-	check "outdir missing: exit status 73" "got $st" [ "$st" -eq 73 ]
-	check "outdir missing: nothing created" "nodir exists" [ ! -e nodir ]
+	# A missing directory is created, parents too, as install -d would.
+	run "$d/r3" pk -d new/dir/ $(paths m $GOOD $SAME)
+	check "outdir missing: exit status 0" "got $st: $(cat r3.err)" [ "$st" -eq 0 ]
+	check "outdir missing: created" "no new/dir" [ -d new/dir ]
 	check "outdir missing: summary" "got: $(tail -n 1 r3.err)" \
-	    summary_is r3.err "padko: 7 modules: 0 padded, 0 unchanged, 7 failed"
+	    summary_is r3.err "padko: 7 modules: 3 padded, 4 unchanged, 0 failed"
+	check "outdir missing: modules written" "got $(ls -A new/dir | tr '\n' ' ')" \
+	    [ "$(ls -A new/dir)" = "$want" ]
+	# One that cannot be created is named; nothing is written.
+	: >afile
+	run "$d/r4" pk -d afile/dir $(paths m $GOOD $SAME)
+	check "outdir uncreatable: exit status 73" "got $st" [ "$st" -eq 73 ]
+	check "outdir uncreatable: named" "$(cat r4.err)" \
+	    grep -q "^padko: afile/dir: cannot create the output directory" r4.err
+	check "outdir uncreatable: nothing created" "afile changed" [ ! -s afile ]
 	cd "$work" || exit 1
 }
 
