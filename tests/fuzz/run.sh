@@ -62,6 +62,19 @@ rm -f "$work/seeds/malformed/expected.tsv"
 cp "$work"/seeds/malformed/*.ko "$work/seeds/"
 rm -rf "$work/seeds/malformed"
 
+# Sanitizer reports name functions and lines only with llvm-symbolizer
+# (Debian: llvm-14, which puts it beside clang, not on the PATH).
+if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ]; then
+	sym=$("$cc" -print-prog-name=llvm-symbolizer)
+	if [ -x "$sym" ]; then
+		export ASAN_SYMBOLIZER_PATH="$sym"
+		export UBSAN_SYMBOLIZER_PATH="${UBSAN_SYMBOLIZER_PATH:-$sym}"
+	else
+		echo "run.sh: no llvm-symbolizer: reports will show bare" \
+		    "addresses (Debian: apt-get install llvm-14)" >&2
+	fi
+fi
+
 # Only what this run finds counts.
 stamp=$work/.run-stamp
 touch "$stamp"
