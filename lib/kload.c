@@ -42,6 +42,7 @@
 #include <sysexits.h>
 
 #include "kload.h"
+#include "elfdefs.h"
 #include "module.h"
 
 #define	KLOAD_PAGE	4096u
@@ -602,7 +603,7 @@ apply(struct kload *k, uint32_t offset, uint32_t info, uint32_t addend,
 		value += addend - (k->relocbase + offset);
 		break;
 	case R_386_GLOB_DAT:
-	case R_386_JMP_SLOT:
+	case PADKO_R_386_JMP_SLOT:
 		if (symbol_value(k, idx, &value) != 0)
 			return (refuse(k, "undefined symbol %u for relocation "
 			    "at %#x", idx, offset));

@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "kload.h"
+#include "elfdefs.h"
 #include "module.h"
 
 struct padko_module {
@@ -416,7 +417,8 @@ verify_image(const char *name, const void *image, size_t size,
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return (padko_fail(err, EX_SOFTWARE, "libelf: %s",
 		    elf_errmsg(-1)));
-	if (size >= sizeof(Elf32_Ehdr) && memcmp(image, ELFMAG, SELFMAG) == 0 &&
+	if (size >= sizeof(Elf32_Ehdr) &&
+	    memcmp(image, PADKO_ELFMAG, PADKO_SELFMAG) == 0 &&
 	    ((const unsigned char *)image)[EI_CLASS] == ELFCLASS64)
 		return (padko_fail(err, EX_DATAERR, "%s: a 64-bit module: the "
 		    "i386 loader model does not apply", name));

@@ -40,6 +40,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "elfdefs.h"
 #include "module.h"
 
 static bool
@@ -63,7 +64,8 @@ validate_ident(const struct module *m, struct padko_error *err)
 {
 	size_t need;
 
-	if (m->file.size < EI_NIDENT || memcmp(m->file.bytes, ELFMAG, SELFMAG) != 0)
+	if (m->file.size < EI_NIDENT ||
+	    memcmp(m->file.bytes, PADKO_ELFMAG, PADKO_SELFMAG) != 0)
 		return (padko_fail(err, EX_DATAERR, "%s: not an ELF file%s",
 		    m->path, m->file.size < EI_NIDENT ? " (too short)" : ""));
 	need = m->file.size > EI_CLASS && m->file.bytes[EI_CLASS] == ELFCLASS64 ?
@@ -645,7 +647,7 @@ reloc_type_known(unsigned type)
 	case R_386_32:
 	case R_386_PC32:
 	case R_386_GLOB_DAT:
-	case R_386_JMP_SLOT:
+	case PADKO_R_386_JMP_SLOT:
 	case R_386_RELATIVE:
 	case R_386_IRELATIVE:
 		return (true);

@@ -62,6 +62,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "elfdefs.h"
+
 #define	DEFAULT_MAX	25	/* differences printed by default */
 #define	WORD_DIFFS	4	/* differing words shown per section */
 #define	NAMEBUF		64	/* buffer for a decoded constant */
@@ -554,7 +556,8 @@ load(struct elffile *f, const char *path)
 
 	f->path = path;
 	read_image(f);
-	if (f->size < EI_NIDENT || memcmp(f->image, ELFMAG, SELFMAG) != 0)
+	if (f->size < EI_NIDENT ||
+	    memcmp(f->image, PADKO_ELFMAG, PADKO_SELFMAG) != 0)
 		fatal(f, "not an ELF file");
 	f->elf = elf_memory(f->image, f->size);
 	if (f->elf == NULL)

@@ -60,6 +60,7 @@
 
 #include <cmocka.h>
 
+#include "elfdefs.h"
 #include "elfgen.h"
 #include "kload.h"
 
@@ -963,7 +964,7 @@ test_unexpected_relocation_type(void **state)
 		int		 sym;	/* 1: gdata's index, 0: none */
 	} cases[] = {
 		{ R_386_GOTPC, 1 },
-		{ R_386_16, 0 },
+		{ PADKO_R_386_16, 0 },
 		{ R_386_TLS_TPOFF, 1 },
 		{ 200, 0 },
 	};

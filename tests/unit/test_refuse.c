@@ -45,6 +45,7 @@
 
 #include <cmocka.h>
 
+#include "elfdefs.h"
 #include "elfgen.h"
 
 #define	BIAS	0x1000u
@@ -336,7 +337,7 @@ test_unknown_reloc_type(void **state)
 	(void)state;
 	g = eg_new();
 	moving_module(g);
-	eg_rel(g, 0x1994, R_386_16, 0);
+	eg_rel(g, 0x1994, PADKO_R_386_16, 0);
 	/* Refused when read (validation): either stage is right. */
 	(void)assert_refused(g, EX_DATAERR, "type 20", NULL);
 }
@@ -509,7 +510,7 @@ test_elf64_x86_64(void **state)
 
 	(void)state;
 	memset(h, 0, sizeof(h));
-	memcpy(h, ELFMAG, SELFMAG);
+	memcpy(h, PADKO_ELFMAG, PADKO_SELFMAG);
 	h[EI_CLASS] = ELFCLASS64;
 	h[EI_DATA] = ELFDATA2LSB;
 	h[EI_VERSION] = EV_CURRENT;
