@@ -32,6 +32,7 @@
  * rely on.
  */
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,10 +79,83 @@ dynamic_tag_is_pointer(int64_t tag)
 	return (false);
 }
 
+/* A 16- or 32-bit field of the ELF header, in the file's byte order. */
+static uint32_t
+raw_field(const unsigned char *b, size_t off, size_t len)
+{
+	uint32_t v;
+	size_t i;
+
+	v = 0;
+	for (i = 0; i < len; i++)
+		v |= (uint32_t)b[b[EI_DATA] == ELFDATA2MSB ? off + len - 1 - i :
+		    off + i] << (8 * i);
+	return (v);
+}
+
+#define	RAW(b, field)	raw_field((b), offsetof(Elf32_Ehdr, field), \
+	sizeof(((Elf32_Ehdr *)NULL)->field))
+
 /*
- * Checks the ELF header: an i386 ET_DYN or ET_EXEC module to pad, or an
- * ET_REL module (the amd64 format, 32- or 64-bit) that needs no padding.
+ * Checks the ELF header from the file's bytes, before libelf reads it: an
+ * i386 ET_DYN or ET_EXEC module to pad, or an ET_REL module (the amd64
+ * format, 32- or 64-bit) that needs no padding.  libelfs differ in what
+ * they refuse here (elftoolchain's checks e_shoff and e_shnum, elfutils'
+ * does not); padko refuses the same headers with either, in its words.
+ * e_type and e_machine lie at the same offsets in both classes.
  */
+static int
+check_header(struct module *m, struct padko_error *err)
+{
+	const unsigned char *b = m->file.bytes;
+	GElf_Ehdr *eh = &m->ehdr;
+	uint32_t type, machine;
+
+	if (b[EI_DATA] != ELFDATA2LSB && b[EI_DATA] != ELFDATA2MSB)
+		return (padko_fail(err, EX_DATAERR, "%s: ELF header: unknown "
+		    "data encoding (e_ident[EI_DATA] %u)", m->path, b[EI_DATA]));
+	if (b[EI_VERSION] != EV_CURRENT)
+		return (padko_fail(err, EX_DATAERR, "%s: ELF header: ELF "
+		    "version %u (e_ident[EI_VERSION]) is not EV_CURRENT",
+		    m->path, b[EI_VERSION]));
+	type = RAW(b, e_type);
+	machine = RAW(b, e_machine);
+	if (type == ET_REL && (machine == EM_X86_64 || machine == EM_386))
+		return (0);
+	if (b[EI_CLASS] != ELFCLASS32)
+		return (padko_fail(err, EX_DATAERR,
+		    "%s: not a 32-bit ELF file: padko handles i386 modules",
+		    m->path));
+	if (b[EI_DATA] != ELFDATA2LSB)
+		return (padko_fail(err, EX_DATAERR,
+		    "%s: not little-endian: padko handles i386 modules",
+		    m->path));
+	if (machine != EM_386)
+		return (padko_fail(err, EX_DATAERR,
+		    "%s: not an i386 module (e_machine %u)", m->path,
+		    machine));
+	if (type != ET_DYN && type != ET_EXEC)
+		return (padko_fail(err, EX_DATAERR,
+		    "%s: not a kernel module (e_type %u)", m->path, type));
+	memset(eh, 0, sizeof(*eh));
+	memcpy(eh->e_ident, b, EI_NIDENT);
+	eh->e_type = (GElf_Half)type;
+	eh->e_machine = (GElf_Half)machine;
+	eh->e_version = RAW(b, e_version);
+	eh->e_entry = RAW(b, e_entry);
+	eh->e_phoff = RAW(b, e_phoff);
+	eh->e_shoff = RAW(b, e_shoff);
+	eh->e_flags = RAW(b, e_flags);
+	eh->e_ehsize = (GElf_Half)RAW(b, e_ehsize);
+	eh->e_phentsize = (GElf_Half)RAW(b, e_phentsize);
+	eh->e_phnum = (GElf_Half)RAW(b, e_phnum);
+	eh->e_shentsize = (GElf_Half)RAW(b, e_shentsize);
+	eh->e_shnum = (GElf_Half)RAW(b, e_shnum);
+	eh->e_shstrndx = (GElf_Half)RAW(b, e_shstrndx);
+	return (validate_file_header(m, err));
+}
+
+/* Reads the ELF header (checked by check_header()) with libelf. */
 static int
 read_header(struct module *m, struct padko_error *err)
 {
@@ -92,25 +166,6 @@ read_header(struct module *m, struct padko_error *err)
 	if (gelf_getehdr(m->elf, &m->ehdr) == NULL)
 		return (padko_fail(err, EX_DATAERR, "%s: bad ELF header: %s",
 		    m->path, elf_errmsg(-1)));
-	if (m->ehdr.e_type == ET_REL && (m->ehdr.e_machine == EM_X86_64 ||
-	    m->ehdr.e_machine == EM_386))
-		return (0);
-	if (gelf_getclass(m->elf) != ELFCLASS32)
-		return (padko_fail(err, EX_DATAERR,
-		    "%s: not a 32-bit ELF file: padko handles i386 modules",
-		    m->path));
-	if (m->ehdr.e_ident[EI_DATA] != ELFDATA2LSB)
-		return (padko_fail(err, EX_DATAERR,
-		    "%s: not little-endian: padko handles i386 modules",
-		    m->path));
-	if (m->ehdr.e_machine != EM_386)
-		return (padko_fail(err, EX_DATAERR,
-		    "%s: not an i386 module (e_machine %u)", m->path,
-		    m->ehdr.e_machine));
-	if (m->ehdr.e_type != ET_DYN && m->ehdr.e_type != ET_EXEC)
-		return (padko_fail(err, EX_DATAERR,
-		    "%s: not a kernel module (e_type %u)", m->path,
-		    m->ehdr.e_type));
 	return (0);
 }
 
@@ -177,12 +232,19 @@ read_section_headers(struct module *m, struct padko_error *err)
 static int
 read_section_names(struct module *m, struct padko_error *err)
 {
+	const struct section *names;
 	struct section *s;
 	size_t i;
 
+	names = &m->sections[m->shstrndx];
 	for (i = 1; i < m->nsections; i++) {
 		s = &m->sections[i];
-		s->name = elf_strptr(m->elf, m->shstrndx, s->shdr.sh_name);
+		/*
+		 * The table ends in NUL (validate_name_table()), so a name
+		 * that starts inside it ends inside it, whatever libelf checks.
+		 */
+		s->name = s->shdr.sh_name < names->shdr.sh_size ?
+		    elf_strptr(m->elf, m->shstrndx, s->shdr.sh_name) : NULL;
 		if (s->name == NULL)
 			return (padko_fail(err, EX_DATAERR,
 			    "%s: section %zu: name offset %#jx outside the "
@@ -290,18 +352,27 @@ static bool
 dynsym_defines(const struct module *m, const char *name)
 {
 	const Elf32_Sym *sym;
+	const Elf_Data *strtab;
 	const char *str;
 	size_t i, n, strndx;
 
 	if (m->dynsym == NULL || m->dynsym->data == NULL)
 		return (false);
 	strndx = m->dynsym->shdr.sh_link;
+	strtab = strndx < m->nsections ? m->sections[strndx].data : NULL;
+	if (strtab != NULL && strtab->d_buf == NULL)
+		strtab = NULL;
 	sym = m->dynsym->data->d_buf;
 	n = m->dynsym->data->d_size / sizeof(*sym);
 	for (i = 1; i < n; i++) {
 		if (sym[i].st_shndx == SHN_UNDEF ||
 		    ELF32_ST_BIND(sym[i].st_info) == STB_LOCAL)
 			continue;
+		/* Not every libelf checks that a name ends in its table. */
+		if (strtab == NULL || sym[i].st_name >= strtab->d_size ||
+		    memchr((const char *)strtab->d_buf + sym[i].st_name, '\0',
+		    strtab->d_size - sym[i].st_name) == NULL)
+			continue;	/* validate_tables() refuses it */
 		str = elf_strptr(m->elf, strndx, sym[i].st_name);
 		if (str != NULL && strcmp(str, name) == 0)
 			return (true);
@@ -354,7 +425,7 @@ int
 model_read(struct module *m, struct padko_error *err)
 {
 
-	if (validate_ident(m, err) != 0)
+	if (validate_ident(m, err) != 0 || check_header(m, err) != 0)
 		return (-1);
 	m->elf = elf_memory((char *)m->file.bytes, m->file.size);
 	if (m->elf == NULL)
@@ -364,8 +435,7 @@ model_read(struct module *m, struct padko_error *err)
 		return (-1);
 	if (m->ehdr.e_type == ET_REL)
 		return (validate_relocatable(m, err));
-	if (validate_file_header(m, err) != 0 ||
-	    read_section_headers(m, err) != 0 ||
+	if (read_section_headers(m, err) != 0 ||
 	    validate_name_table(m, err) != 0 ||
 	    read_section_names(m, err) != 0 ||
 	    validate_section_headers(m, err) != 0 ||

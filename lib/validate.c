@@ -295,6 +295,15 @@ validate_name_table(const struct module *m, struct padko_error *err)
 		    "the file (%#zx)", m->path, m->shstrndx,
 		    (uintmax_t)s->shdr.sh_offset, (uintmax_t)s->shdr.sh_size,
 		    m->file.size));
+	/*
+	 * Every name must end inside the table.  elfutils' elf_strptr()
+	 * checks that, elftoolchain's does not: the last name would run on
+	 * into whatever follows the table.
+	 */
+	if (m->file.bytes[s->shdr.sh_offset + s->shdr.sh_size - 1] != '\0')
+		return (padko_fail(err, EX_DATAERR, "%s: section name table "
+		    "(section %zu): last byte is not NUL, its last name is not "
+		    "terminated", m->path, m->shstrndx));
 	return (0);
 }
 
@@ -923,6 +932,10 @@ check_set_symbols(const struct module *m, const struct section *symsec,
 			return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: "
 			    "extended section index is not supported",
 			    m->path, symsec->name, i));
+		/* Not every libelf checks that a name ends in its table. */
+		if (sym[i].st_name >= strsz || memchr(str + sym[i].st_name,
+		    '\0', strsz - sym[i].st_name) == NULL)
+			continue;	/* validate_tables() refuses it */
 		name = elf_strptr(m->elf, symsec->shdr.sh_link, sym[i].st_name);
 		if (name == NULL || (strncmp(name, "__start_set_", 12) != 0 &&
 		    strncmp(name, "__stop_set_", 11) != 0))
