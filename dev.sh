@@ -5,7 +5,8 @@
 #
 # Sets up a Debian 12 machine for padko (as root: installs the packages in
 # tools/debian-packages that are missing), builds it, then:
-#   sh dev.sh demo   pads a bundled module and shows what changed
+#   sh dev.sh demo   pads bundled modules and shows what changed, and the
+#                    oracle's verdict on a displaced reference
 #   sh dev.sh test   runs every test, also under ASan+UBSan, and builds
 #                    Release (what packagers build) and with clang too
 #                    (FreeBSD's compiler), warnings being errors in all
@@ -60,6 +61,15 @@ demo() {
 	echo "== what the linker itself produces with the padding (the reference)"
 	./build/tests/elfcmp "${in%.ko}.padded.ko" "$out" &&
 	    echo "identical in every allocated byte, header, symbol and relocation"
+	echo
+	in=tests/fixtures/built/displaced_bss8.gnu.ko
+	out=build/demo-displaced.ko
+	echo "== a displaced reference (tab[i - 1] is tab-0x24): padko -v $in"
+	./build/padko -v "$in" -o "$out" | grep -E 'DISPLACED|layout'
+	echo
+	echo "== every reference against its target (the ld -r object): the linker's padding, then padko's"
+	./build/tests/oracle "${in%.ko}.kld" "$in" "${in%.ko}.padded.ko" || true
+	./build/tests/oracle "${in%.ko}.kld" "$in" "$out"
 }
 
 tests() {
