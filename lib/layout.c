@@ -321,25 +321,6 @@ last_file_section(const struct module *m, int segment, GElf_Addr addr)
 	return (best);
 }
 
-/*
- * The new address of the allocated section that follows s in its PT_LOAD,
- * or the segment's new end when none does.
- */
-static GElf_Addr
-section_after(const struct module *m, const struct section *s)
-{
-	size_t i;
-
-	for (i = 0; i < m->nalloc; i++)
-		if (m->alloc[i]->segment == s->segment &&
-		    m->alloc[i]->shdr.sh_addr >= s->shdr.sh_addr +
-		    s->shdr.sh_size && m->alloc[i] != s &&
-		    m->alloc[i]->shdr.sh_size > 0)
-			return (m->alloc[i]->new_addr);
-	return (layout_map_end(m, m->phdrs[s->segment].p_vaddr +
-	    m->phdrs[s->segment].p_memsz));
-}
-
 /* Recomputes the program headers from the placed sections. */
 static void
 place_segments(struct module *m)
@@ -347,7 +328,7 @@ place_segments(struct module *m)
 	const struct section *head, *last;
 	const GElf_Phdr *p;
 	GElf_Phdr *np;
-	GElf_Addr end, cap;
+	GElf_Addr end;
 	int64_t shift;
 	size_t i;
 
@@ -365,19 +346,22 @@ place_segments(struct module *m)
 			    p->p_memsz) - np->p_vaddr;
 			end = p->p_vaddr + p->p_filesz;
 			last = last_file_section(m, (int)i, end);
-			if (last != NULL)
+			/*
+			 * The file part ends with its last section, moved.  Where
+			 * it ran on over a gap after that section, the gap's
+			 * bytes belong to no section and are not written: the
+			 * part then ends with the section, and the kernel zeroes
+			 * the gap (it could not run on over the gap in any case:
+			 * the growth may have filled it).
+			 */
+			if (last != NULL && end > last->shdr.sh_addr +
+			    last->shdr.sh_size)
+				np->p_filesz = last->new_addr + last->new_size -
+				    np->p_vaddr;
+			else if (last != NULL)
 				np->p_filesz = end + (last->new_addr +
 				    last->new_size) - (last->shdr.sh_addr +
 				    last->shdr.sh_size) - np->p_vaddr;
-			/*
-			 * Where the file part ran on over a gap after its last
-			 * section, and the gap absorbed the growth, it must not
-			 * run into what now follows (a .bss would start with
-			 * file bytes).
-			 */
-			if (last != NULL && (cap = section_after(m, last)) >
-			    np->p_vaddr && np->p_vaddr + np->p_filesz > cap)
-				np->p_filesz = cap - np->p_vaddr;
 			continue;
 		}
 		/*

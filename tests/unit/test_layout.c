@@ -396,6 +396,58 @@ test_gap_beyond_alignment(void **state)
 }
 
 /*
+ * A PT_LOAD whose file part runs on over the gap after set_vnet
+ * (0x1980..0x19c0) up to .bss (0x19e0, alignment 32), as a hand-made
+ * module may have it: the set grows into the gap and .bss stays.  The gap
+ * bytes belong to no section and are not written, so the file part ends
+ * with the set (it must not run into .bss, nor past p_memsz with a .bss
+ * smaller than the growth), and the kernel zeroes the rest.
+ */
+static void
+test_file_part_over_gap(void **state)
+{
+	struct padko_module *m;
+	struct padko_error err;
+	struct elfgen *g;
+	struct eg_image img;
+	unsigned char *in, *grown, *out;
+	size_t insize, outsize, phoff;
+	GElf_Phdr ph;
+	int seg;
+
+	(void)state;
+	g = eg_new();
+	eg_tail_first(g);
+	seg = start_module(g);
+	add_set(g, seg, "set_vnet", 0x1980, 0x40, 3);
+	eg_section(g, seg, ".bss", SHT_NOBITS, SHF_ALLOC | SHF_WRITE,
+	    0x19e0, 0x2, 32);
+	eg_build(g, &in, &insize);
+	eg_free(g);
+	/* The file ends with set_vnet: give the gap file bytes, and cover it. */
+	assert_int_equal(insize, 0x9c0);
+	if ((grown = calloc(1, insize + 0x20)) == NULL)
+		fail_msg("out of memory");
+	memcpy(grown, in, insize);
+	free(in);
+	phoff = grown[0x1c] | grown[0x1d] << 8;
+	grown[phoff + 32 + 16] = 0xe0;		/* PT_LOAD 1: p_filesz */
+	if (eg_padko(grown, insize + 0x20, &m, &err) != 0)
+		fail_msg("padko failed (%d): %s", err.code, err.msg);
+	eg_padko_output(m, &out, &outsize);
+	eg_image_open(&img, out, outsize);
+	assert_section(&img, "set_vnet", 0x1980, 0x980, 0x44);
+	assert_int_equal(eg_image_shdr(&img, ".bss").sh_addr, 0x19e0);
+	ph = load(&img, 1);
+	assert_int_equal(ph.p_filesz, 0xc4);
+	assert_int_equal(ph.p_memsz, 0xe2);
+	eg_image_close(&img);
+	padko_close(m);
+	free(out);
+	free(grown);
+}
+
+/*
  * 1 to 3 bytes of slack: the set ends at 0x1a01..0x1a03 after growing, so
  * X (align 16) goes to 0x1a10 and everything after it moves by 0x10.
  */
@@ -869,6 +921,7 @@ main(void)
 		cmocka_unit_test(test_slack8_in_place),
 		cmocka_unit_test(test_slack4_in_place),
 		cmocka_unit_test(test_gap_beyond_alignment),
+		cmocka_unit_test(test_file_part_over_gap),
 		cmocka_unit_test(test_slack3_moves),
 		cmocka_unit_test(test_slack2_moves),
 		cmocka_unit_test(test_slack1_moves),
