@@ -102,7 +102,7 @@ typedef int	mode_fn(const char *in, const struct run_options *o,
 /* One row of the mode table. */
 struct mode {
 	const char	*name;		/* in the JSON schema */
-	const char	*word;		/* its first argument, if any */
+	const char	*word;		/* "padko WORD" selects it */
 	unsigned	 accepts;	/* OPTION_* bits */
 	mode_fn		*run;
 	const char	*usage[2];	/* its synopses, after "usage: " */

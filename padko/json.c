@@ -33,7 +33,8 @@
  * forgetting one; the tables below say which members each object has,
  * in which order, of which type and when; json_print_module() walks
  * them, and json_print_schema() prints them for the tests, which check
- * the output and the manual against them.
+ * the output and the manual against them: written once, the members
+ * cannot drift apart in the code, the tests and padko(1).
  */
 
 #include <inttypes.h>

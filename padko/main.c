@@ -181,7 +181,7 @@ static const struct option long_options[] = {
 static const struct {
 	unsigned	 options;
 	const char	*misuse;
-} mode_bound[] = {
+} restricted[] = {
 	{ OPTION_KERNEL, "--kernel goes with verify" },
 	{ OPTION_OUTPUT | OPTION_IN_PLACE | OPTION_OUTDIR | OPTION_DRY_RUN,
 	    "-o, -i, -d and -n go with padding, not with --check, analyze or "
@@ -402,9 +402,9 @@ check_mode(const struct run_options *o, unsigned which)
 	size_t i;
 
 	refused = options_used(o) & which & ~modes[o->mode].accepts;
-	for (i = 0; i < sizeof(mode_bound) / sizeof(mode_bound[0]); i++)
-		if ((refused & mode_bound[i].options) != 0)
-			return (usage_error(mode_bound[i].misuse));
+	for (i = 0; i < sizeof(restricted) / sizeof(restricted[0]); i++)
+		if ((refused & restricted[i].options) != 0)
+			return (usage_error(restricted[i].misuse));
 	return (0);
 }
 

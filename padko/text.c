@@ -31,7 +31,7 @@
  * library's reports (padko_set_report, padko_boundary_report, the
  * verdict, the hazards): the plan of -v/--explain and analyze, the
  * verdict of verify, the warnings for undecided references.  JSON is
- * json.c's.
+ * json.c's: each format is whole in one file.
  */
 
 #include <inttypes.h>

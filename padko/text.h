@@ -27,7 +27,8 @@
  */
 
 /*
- * The text report: what padko prints about a module in words (text.c).
+ * The text report: what padko prints about a module in words, apart from
+ * its JSON (json.h), so that each format is whole in one file.
  */
 #ifndef PADKO_TEXT_H
 #define PADKO_TEXT_H
