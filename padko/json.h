@@ -27,9 +27,13 @@
  */
 
 /*
- * A small JSON writer for padko --json: objects, arrays, strings with
- * every character escaped as RFC 8259 requires, integers.  It tracks
- * nesting and commas itself, so callers cannot produce invalid JSON by
+ * padko --json: one object per module, built in json.c alone from its
+ * table of members (the schema), which also prints itself for the tests
+ * (the manual's list of members is checked against it).  A caller says
+ * what a module gave in a struct json_module and which parts its mode
+ * prints.  Below it, a small JSON writer: objects, arrays, strings with
+ * every character escaped as RFC 8259 requires, integers; it tracks
+ * nesting and commas itself, so nothing can produce invalid JSON by
  * forgetting one.
  */
 #ifndef PADKO_JSON_H
@@ -38,6 +42,50 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "padko.h"
+
+/* The parts of an object beyond path, status, exit and error. */
+#define	JSON_PLAN	0x1	/* the plan: relocatable ... layout */
+#define	JSON_LINT	0x2	/* lint (analyze) */
+#define	JSON_OUTPUT	0x4	/* output (padding) */
+#define	JSON_VERIFY	0x8	/* the verdict, hazards */
+
+/* The "status" member. */
+enum json_status {
+	JSON_ERROR,
+	JSON_PADDED,
+	JSON_WOULD_PAD,
+	JSON_UNCHANGED,
+	JSON_NEEDS_PADDING,
+	JSON_OK,
+	JSON_ACCEPTED,
+	JSON_REFUSED,
+	JSON_NSTATUSES
+};
+
+/* What one module gave; only the parts in parts are read. */
+struct json_module {
+	const char			*path;
+	unsigned			 parts;
+	enum json_status		 status;
+	int				 exit;
+	const struct padko_error	*error;	/* said when exit != 0 */
+	/* Planned (JSON_PLAN, JSON_LINT), scanned (JSON_VERIFY; or NULL). */
+	const struct padko_module	*m;
+	const char			*output; /* written, or NULL */
+	const struct padko_verify_report *verdict;
+	enum padko_kernel		 kernel;
+};
+
+/* Prints a module's object on one line. */
+void	json_print_module(FILE *out, const struct json_module *r);
+
+/* The schema: a line per mode (from the mode table), then per member. */
+void	json_print_mode(FILE *out, const char *name, unsigned parts,
+	    unsigned statuses);
+void	json_print_schema(FILE *out);
+
+/* The writer. */
 #define	JSON_MAX_DEPTH	16
 
 struct json {

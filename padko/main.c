@@ -27,38 +27,24 @@
  */
 
 /*
- * padko: the command.  It parses options, expands the list of modules,
- * runs the library on each (in parallel with -j, reporting in input
- * order) and reports; all the work is in lib/.
+ * padko: the command.  One parser reads every mode's command line into a
+ * struct run_options, the mode table (modes.c) says which options each
+ * mode takes, and the batch (batch.c) runs the mode on every module;
+ * all the work on a module is in lib/.
  */
 
-#include <sys/stat.h>
-
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "json.h"
+#include "command.h"
 #include "padko.h"
-#include "report.h"
 
-static const char usage_text[] =
-"usage: padko [-nv] [-j jobs] [--json] [--guess-undecided] [--pcpu-dynamic off]\n"
-"             [--assume-end off] [--assume-next off] module.ko -o output.ko\n"
-"       padko [-nrv] [-j jobs] [--json] [--guess-undecided] [--pcpu-dynamic off]\n"
-"             -i | -d outdir  module.ko|dir ...\n"
-"       padko --check [-r] [-j jobs] [--json] module.ko|dir ...\n"
-"       padko analyze [-r] [--json] [--pcpu-dynamic off] module.ko|dir ...\n"
-"       padko verify [-r] [--json] [--kernel current|legacy] module.ko|dir ...\n"
-"       padko -h | -V\n";
-
+/* What -h prints after the usage. */
 static const char help_text[] =
 "\n"
 "Pads the set_pcpu and set_vnet linker sets of linked FreeBSD i386 kernel\n"
@@ -188,625 +174,45 @@ static const struct option long_options[] = {
 	{ NULL,		0,			NULL,	0 }
 };
 
-/* What to do with each module. */
-enum mode {
-	MODE_PAD,
-	MODE_CHECK,
-	MODE_ANALYZE,
-	MODE_VERIFY
-};
-
-/* What the command line asks for. */
-struct run_options {
-	enum mode	 mode;
-	const char	*out;
-	const char	*outdir;
-	int		 in_place;
-	int		 dry_run;
-	int		 recursive;
-	int		 verbose;
-	int		 json;
-	int		 strict;	/* the default; only to catch a clash */
-	int		 guess_undecided;
-	long		 jobs;
-	enum padko_kernel kernel;
-	uint32_t	 pcpu_dynamic;
-	struct {
-		uint64_t			where;
-		enum padko_boundary_meaning	meaning;
-	}		 assume[64];
-	size_t		 nassume;
-};
-
-/* How one module ended, for the summary line. */
-enum outcome {
-	OUT_FAILED,
-	OUT_PADDED,	/* written (or, dry run, would be) */
-	OUT_UNCHANGED,	/* needed nothing */
-	OUT_NEEDS,	/* --check: needs padding; verify: refused */
-	OUT_OK		/* --check: acceptable; verify: accepted; analyze */
-};
-
-/* One module of a batch and what it produced. */
-struct job {
-	const char	*path;
-	char		*out_text, *err_text;
-	size_t		 out_len, err_len;
-	int		 status;
-	enum outcome	 outcome;
-	int		 done;
-};
-
-/* Reports a library error; returns its code. */
-static int
-fail(FILE *err, const struct padko_error *e)
-{
-
-	fprintf(err, "padko: %s\n", e->msg);
-	return (e->code != 0 ? e->code : EX_SOFTWARE);
-}
-
-/* Opens the JSON object of one module with its path. */
-static void
-json_open(struct json *j, FILE *out, const char *path)
-{
-
-	json_init(j, out);
-	json_begin_object(j);
-	json_kstring(j, "path", path);
-}
-
-/* Closes it with the outcome, the exit status and any error. */
-static void
-json_close(struct json *j, const char *status, int code,
-    const struct padko_error *e)
-{
-
-	json_kstring(j, "status", status);
-	json_kint(j, "exit", code);
-	json_key(j, "error");
-	if (e != NULL && code != 0 && e->msg[0] != '\0')
-		json_string(j, e->msg);
-	else
-		json_null(j);
-	json_end_object(j);
-	fputc('\n', j->out);
-}
-
 /*
- * Opens a module; a directory given without -r gets a message that says
- * how to process the modules below it.
+ * The options that not every mode takes, in the order they are checked,
+ * with what to say where the mode does not take them.
  */
-static int
-open_module(const char *in, struct padko_module **mp, struct padko_error *e)
-{
-	struct stat st;
-
-	if (padko_open(in, mp, e) == 0)
-		return (0);
-	if (e->code == EX_NOINPUT && stat(in, &st) == 0 && S_ISDIR(st.st_mode))
-		snprintf(e->msg, sizeof(e->msg), "%s: a directory, not a "
-		    "module; give -r to take the modules below it", in);
-	return (-1);
-}
-
-/* Opens and plans one module with the command line's decisions. */
-static int
-open_and_plan(const char *in, const struct run_options *o,
-    struct padko_module **mp, struct padko_error *e)
-{
-	size_t i;
-
-	memset(e, 0, sizeof(*e));
-	if (open_module(in, mp, e) != 0)
-		return (-1);
-	/* analyze reports undecided sites rather than refusing them. */
-	padko_set_guess_undecided(*mp, o->guess_undecided ||
-	    o->mode == MODE_ANALYZE);
-	if (o->pcpu_dynamic != 0)
-		padko_set_pcpu_dynamic(*mp, o->pcpu_dynamic);
-	for (i = 0; i < o->nassume; i++)
-		if (padko_assume(*mp, o->assume[i].where,
-		    o->assume[i].meaning, e) != 0)
-			return (-1);
-	return (padko_plan(*mp, e));
-}
-
-/* dir/name, with one slash between them however dir ends; NULL if no memory. */
-static char *
-join_path(const char *dir, const char *name)
-{
-	size_t dlen, len;
-	char *p;
-
-	dlen = strlen(dir);
-	while (dlen > 1 && dir[dlen - 1] == '/')
-		dlen--;
-	len = dlen + strlen(name) + 2;
-	if ((p = malloc(len)) != NULL)
-		snprintf(p, len, "%.*s%s%s", (int)dlen, dir,
-		    dlen > 0 && dir[dlen - 1] == '/' ? "" : "/", name);
-	return (p);
-}
-
-/* Where -o, -i or -d writes a module, or NULL (dry run, check). */
-static char *
-output_path(const char *in, const struct run_options *o)
-{
-	const char *base;
-
-	if (o->out != NULL)
-		return (strdup(o->out));
-	if (o->in_place)
-		return (strdup(in));
-	if (o->outdir == NULL)
-		return (NULL);
-	base = strrchr(in, '/') != NULL ? strrchr(in, '/') + 1 : in;
-	return (join_path(o->outdir, base));
-}
-
-/* Pads (or, dry run, plans) one module. */
-static int
-pad_module(const char *in, const struct run_options *o, FILE *out, FILE *err,
-    enum outcome *oc)
-{
-	struct padko_module *m;
-	struct padko_error e;
-	struct stat st_in, st_out;
-	struct json j;
-	char *target;
-	int rc, write_it;
-
-	m = NULL;
-	target = NULL;
-	rc = 0;
-	memset(&e, 0, sizeof(e));
-	if (stat(in, &st_in) != 0) {
-		snprintf(e.msg, sizeof(e.msg), "%s: %s", in, strerror(errno));
-		rc = e.code = EX_NOINPUT;
-		fprintf(err, "padko: %s\n", e.msg);
-		goto done;
-	}
-	if ((o->out != NULL || o->outdir != NULL) && (target =
-	    output_path(in, o)) != NULL && stat(target, &st_out) == 0 &&
-	    st_in.st_dev == st_out.st_dev && st_in.st_ino == st_out.st_ino) {
-		snprintf(e.msg, sizeof(e.msg), "%s: output is the input file; "
-		    "use -i to replace it", target);
-		rc = e.code = EX_USAGE;
-		fprintf(err, "padko: %s\n", e.msg);
-		goto done;
-	}
-	if (open_and_plan(in, o, &m, &e) != 0) {
-		rc = fail(err, &e);
-		goto done;
-	}
-	if (padko_is_relocatable(m))
-		fprintf(err, "padko: notice: %s: ET_REL module (the amd64 "
-		    "format, loaded section by section): needs no padding\n",
-		    in);
-	if (o->verbose && !o->json)
-		report_plan(out, in, m, 0);
-	report_undecided(err, in, m, 1);
-	free(target);
-	target = output_path(in, o);
-	write_it = target != NULL && !o->dry_run &&
-	    !(o->in_place && !padko_changed(m));
-	if (write_it && (o->in_place ? padko_replace(m, target, &e) :
-	    padko_write(m, target, st_in.st_mode & 0777, &e)) != 0)
-		rc = fail(err, &e);
-	if (rc == 0 && !o->json && (o->verbose || o->dry_run))
-		fprintf(out, "%s: %s\n", in, o->dry_run ? (padko_changed(m) ?
-		    "would be padded" : "needs nothing") : !padko_changed(m) ?
-		    (write_it ? "needs nothing, copied" : "needs nothing") :
-		    "padded");
-done:
-	*oc = rc != 0 ? OUT_FAILED : m != NULL && padko_changed(m) ?
-	    OUT_PADDED : OUT_UNCHANGED;
-	if (o->json) {
-		json_open(&j, out, in);
-		if (m != NULL && rc == 0)
-			json_plan(&j, m, 0);
-		json_key(&j, "output");
-		if (rc == 0 && target != NULL && !o->dry_run &&
-		    !(o->in_place && *oc == OUT_UNCHANGED))
-			json_string(&j, target);
-		else
-			json_null(&j);
-		json_close(&j, rc != 0 ? "error" : *oc == OUT_PADDED ?
-		    (o->dry_run ? "would-pad" : "padded") : "unchanged", rc, &e);
-	}
-	free(target);
-	padko_close(m);
-	return (rc);
-}
-
-/*
- * --check: a module is acceptable when padko finds nothing to pad.  Only
- * the layout is planned, unless the JSON report wants the decisions too.
- */
-static int
-check_module(const char *in, const struct run_options *o, FILE *out,
-    FILE *err, enum outcome *oc)
-{
-	struct padko_module *m;
-	struct padko_error e;
-	struct json j;
-	int needs, rc;
-
-	m = NULL;
-	memset(&e, 0, sizeof(e));
-	rc = 0;
-	if (open_module(in, &m, &e) == 0)
-		padko_set_guess_undecided(m, 1);	/* as it always was */
-	if (m == NULL || (o->json ? padko_plan(m, &e) :
-	    padko_needs_padding(m, &needs, &e)) != 0) {
-		rc = fail(err, &e);
-		*oc = OUT_FAILED;
-	} else if (o->json ? padko_changed(m) : needs) {
-		rc = 1;
-		*oc = OUT_NEEDS;
-		if (!o->json)
-			fprintf(out, "%s: needs padding\n", in);
-	} else {
-		*oc = OUT_OK;
-		if (!o->json && o->verbose)
-			fprintf(out, "%s: ok\n", in);
-	}
-	if (o->json) {
-		json_open(&j, out, in);
-		if (*oc != OUT_FAILED)
-			json_plan(&j, m, 0);
-		json_close(&j, *oc == OUT_FAILED ? "error" : *oc == OUT_NEEDS ?
-		    "needs-padding" : "ok", rc, &e);
-	}
-	padko_close(m);
-	return (rc);
-}
-
-/* analyze: the plan and the lint, nothing written. */
-static int
-analyze_module(const char *in, const struct run_options *o, FILE *out,
-    FILE *err, enum outcome *oc)
-{
-	struct padko_module *m;
-	struct padko_error e;
-	struct json j;
-	int rc;
-
-	m = NULL;
-	rc = 0;
-	if (open_and_plan(in, o, &m, &e) != 0)
-		rc = fail(err, &e);
-	else {
-		if (!o->json)
-			report_plan(out, in, m, 1);
-		report_undecided(err, in, m, 0);
-	}
-	*oc = rc != 0 ? OUT_FAILED : OUT_OK;
-	if (o->json) {
-		json_open(&j, out, in);
-		if (rc == 0)
-			json_plan(&j, m, 1);
-		json_close(&j, rc != 0 ? "error" : padko_changed(m) ?
-		    "needs-padding" : "ok", rc, &e);
-	}
-	padko_close(m);
-	return (rc);
-}
-
-/*
- * The references a kernel would relocate wrongly in a module it loads
- * (*mp NULL for a module that is not an i386 shared object).
- */
-static int
-scan_hazards(const char *in, enum padko_kernel kernel,
-    struct padko_module **mp, struct padko_error *e)
-{
-
-	*mp = NULL;
-	if (open_module(in, mp, e) != 0)
-		return (-1);
-	if (padko_is_relocatable(*mp)) {
-		padko_close(*mp);
-		*mp = NULL;
-		return (0);
-	}
-	return (padko_scan_hazards(*mp, kernel, e));
-}
-
-/* verify: the kernel model's verdict, and the hazards of the module. */
-static int
-verify_module(const char *in, const struct run_options *o, FILE *out,
-    FILE *err, enum outcome *oc)
-{
-	struct padko_verify_report r;
-	struct padko_module *m;
-	struct padko_error e;
-	struct json j;
-	int rc;
-
-	memset(&e, 0, sizeof(e));
-	m = NULL;
-	if (padko_verify_file(in, o->kernel, &r, &e) != 0) {
-		rc = fail(err, &e);
-		*oc = OUT_FAILED;
-	} else {
-		rc = r.accepted ? 0 : 1;
-		*oc = r.accepted ? OUT_OK : OUT_NEEDS;
-		/*
-		 * A module the kernel refuses relocates nothing.  One that
-		 * padko could not pad (a GOT, code after a set) is not
-		 * classified: the verdict stands, and a notice says so.
-		 */
-		if (r.accepted && scan_hazards(in, o->kernel, &m, &e) != 0) {
-			if (e.code != EX_DATAERR) {
-				rc = fail(err, &e);
-				*oc = OUT_FAILED;
-			} else
-				fprintf(err, "padko: notice: references not "
-				    "checked for hazards: %s\n", e.msg);
-			padko_close(m);
-			m = NULL;
-		} else if (m != NULL && padko_hazard_count(m) > 0)
-			rc = EX_DATAERR;
-		if (!o->json && *oc != OUT_FAILED) {
-			report_verify(out, in, o->kernel, &r);
-			report_hazards(out, in, m);
-		}
-	}
-	if (o->json) {
-		json_open(&j, out, in);
-		if (*oc != OUT_FAILED) {
-			json_verify(&j, o->kernel, &r);
-			json_hazards(&j, m);
-		}
-		json_close(&j, *oc == OUT_FAILED ? "error" : r.accepted ?
-		    "accepted" : "refused", rc, &e);
-	}
-	padko_close(m);
-	return (rc);
-}
-
-/* Runs one module of a batch, its output captured for ordered printing. */
-static void
-run_job(struct job *job, const struct run_options *o)
-{
-	FILE *out, *err;
-
-	out = open_memstream(&job->out_text, &job->out_len);
-	err = open_memstream(&job->err_text, &job->err_len);
-	if (out == NULL || err == NULL) {
-		if (out != NULL)
-			fclose(out);
-		if (err != NULL)
-			fclose(err);
-		job->out_text = job->err_text = NULL;
-		job->status = EX_OSERR;
-		job->outcome = OUT_FAILED;
-		return;
-	}
-	switch (o->mode) {
-	case MODE_PAD:
-		job->status = pad_module(job->path, o, out, err, &job->outcome);
-		break;
-	case MODE_CHECK:
-		job->status = check_module(job->path, o, out, err,
-		    &job->outcome);
-		break;
-	case MODE_ANALYZE:
-		job->status = analyze_module(job->path, o, out, err,
-		    &job->outcome);
-		break;
-	case MODE_VERIFY:
-		job->status = verify_module(job->path, o, out, err,
-		    &job->outcome);
-		break;
-	}
-	fclose(out);
-	fclose(err);
-}
-
-/* The shared state of a batch: the next job to take and who is done. */
-struct batch {
-	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;
-	struct job		*jobs;
-	size_t			 njobs;
-	size_t			 next;
-	const struct run_options *o;
+static const struct {
+	unsigned	 options;
+	const char	*misuse;
+} restricted[] = {
+	{ OPTION_KERNEL, "--kernel goes with verify" },
+	{ OPTION_OUTPUT | OPTION_IN_PLACE | OPTION_OUTDIR | OPTION_DRY_RUN,
+	    "-o, -i, -d and -n go with padding, not with --check, analyze or "
+	    "verify" }
 };
 
-static void *
-worker(void *arg)
-{
-	struct batch *b = arg;
-	size_t i;
-
-	for (;;) {
-		pthread_mutex_lock(&b->mu);
-		i = b->next++;
-		pthread_mutex_unlock(&b->mu);
-		if (i >= b->njobs)
-			return (NULL);
-		run_job(&b->jobs[i], b->o);
-		pthread_mutex_lock(&b->mu);
-		b->jobs[i].done = 1;
-		pthread_cond_broadcast(&b->cv);
-		pthread_mutex_unlock(&b->mu);
-	}
-}
-
-/* Prints one finished job's output, and the progress line on a terminal. */
+/* The usage: every mode's synopses, from the table. */
 static void
-print_job(struct job *job, size_t i, size_t n, int progress)
+print_usage(FILE *f)
 {
+	const char *lead;
+	size_t i, k;
 
-	if (progress)
-		fputs("\r\033[K", stderr);
-	if (job->out_text != NULL)
-		fwrite(job->out_text, 1, job->out_len, stdout);
-	if (job->err_text != NULL)
-		fwrite(job->err_text, 1, job->err_len, stderr);
-	fflush(stdout);
-	if (progress && i + 1 < n)
-		fprintf(stderr, "padko: [%zu/%zu] %s", i + 1, n, job->path);
-	fflush(stderr);
-	free(job->out_text);
-	free(job->err_text);
-	job->out_text = job->err_text = NULL;
-}
-
-/* The final line of a batch: how many modules ended how. */
-static void
-print_summary(const struct job *jobs, size_t n, const struct run_options *o)
-{
-	size_t count[OUT_OK + 1];
-	size_t i;
-
-	memset(count, 0, sizeof(count));
-	for (i = 0; i < n; i++)
-		count[jobs[i].outcome]++;
-	fprintf(stderr, "padko: %zu modules: ", n);
-	switch (o->mode) {
-	case MODE_PAD:
-		fprintf(stderr, "%zu %s, %zu unchanged", count[OUT_PADDED],
-		    o->dry_run ? "would be padded" : "padded",
-		    count[OUT_UNCHANGED]);
-		break;
-	case MODE_CHECK:
-		fprintf(stderr, "%zu ok, %zu need padding", count[OUT_OK],
-		    count[OUT_NEEDS]);
-		break;
-	case MODE_ANALYZE:
-		fprintf(stderr, "%zu analyzed", count[OUT_OK]);
-		break;
-	case MODE_VERIFY:
-		fprintf(stderr, "%zu accepted, %zu refused", count[OUT_OK],
-		    count[OUT_NEEDS]);
-		break;
-	}
-	fprintf(stderr, ", %zu failed\n", count[OUT_FAILED]);
-}
-
-/* Runs every job, N at a time, printing in input order; the worst status. */
-static int
-run_batch(struct job *jobs, size_t n, const struct run_options *o)
-{
-	struct batch b;
-	pthread_t *threads;
-	size_t i, nthreads;
-	int progress, worst;
-
-	progress = n > 1 && isatty(STDERR_FILENO);
-	nthreads = o->jobs > 0 ? (size_t)o->jobs : 1;
-	if (nthreads > n)
-		nthreads = n;
-	memset(&b, 0, sizeof(b));
-	pthread_mutex_init(&b.mu, NULL);
-	pthread_cond_init(&b.cv, NULL);
-	b.jobs = jobs;
-	b.njobs = n;
-	b.o = o;
-	threads = calloc(nthreads, sizeof(*threads));
-	for (i = 0; threads != NULL && i < nthreads; i++)
-		if (pthread_create(&threads[i], NULL, worker, &b) != 0)
-			break;
-	nthreads = threads != NULL ? i : 0;
-	if (nthreads == 0)
-		worker(&b);
-	worst = 0;
-	for (i = 0; i < n; i++) {
-		pthread_mutex_lock(&b.mu);
-		while (!jobs[i].done)
-			pthread_cond_wait(&b.cv, &b.mu);
-		pthread_mutex_unlock(&b.mu);
-		print_job(&jobs[i], i, n, progress);
-		if (jobs[i].status > worst)
-			worst = jobs[i].status;
-	}
-	for (i = 0; i < nthreads; i++)
-		pthread_join(threads[i], NULL);
-	free(threads);
-	pthread_cond_destroy(&b.cv);
-	pthread_mutex_destroy(&b.mu);
-	if (n > 1)
-		print_summary(jobs, n, o);
-	return (worst);
-}
-
-/* A growing list of module paths. */
-struct path_list {
-	char	**v;
-	size_t	  n, cap;
-};
-
-static int
-add_path(struct path_list *l, const char *path)
-{
-	char **v;
-
-	if (l->n == l->cap) {
-		l->cap = l->cap != 0 ? l->cap * 2 : 64;
-		if ((v = realloc(l->v, l->cap * sizeof(*v))) == NULL)
-			return (-1);
-		l->v = v;
-	}
-	if ((l->v[l->n] = strdup(path)) == NULL)
-		return (-1);
-	l->n++;
-	return (0);
-}
-
-static int
-cmp_name(const void *a, const void *b)
-{
-
-	return (strcmp(*(char *const *)a, *(char *const *)b));
-}
-
-/* Adds every *.ko below dir, in name order; -1 with errno on failure. */
-static int
-add_tree(struct path_list *l, const char *dir)
-{
-	struct path_list here;
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-	size_t i, len;
-	char *p;
-	int rc;
-
-	if ((d = opendir(dir)) == NULL)
-		return (-1);
-	memset(&here, 0, sizeof(here));
-	rc = 0;
-	while (rc == 0 && (de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		if ((p = join_path(dir, de->d_name)) == NULL) {
-			rc = -1;
-			break;
+	lead = "usage: ";
+	for (i = 0; i < NMODES; i++)
+		for (k = 0; k < 2 && modes[i].usage[k] != NULL; k++) {
+			fprintf(f, "%s%s", lead, modes[i].usage[k]);
+			lead = "       ";
 		}
-		rc = add_path(&here, p);
-		free(p);
-	}
-	closedir(d);
-	if (here.n > 0)
-		qsort(here.v, here.n, sizeof(*here.v), cmp_name);
-	for (i = 0; i < here.n; i++) {
-		if (rc == 0 && lstat(here.v[i], &st) == 0) {
-			len = strlen(here.v[i]);
-			if (S_ISDIR(st.st_mode))
-				rc = add_tree(l, here.v[i]);
-			else if (S_ISREG(st.st_mode) && len > 3 &&
-			    strcmp(here.v[i] + len - 3, ".ko") == 0)
-				rc = add_path(l, here.v[i]);
-		}
-		free(here.v[i]);
-	}
-	free(here.v);
-	return (rc);
+	fprintf(f, "%spadko -h | -V\n", lead);
+}
+
+static int
+usage_error(const char *msg)
+{
+
+	if (msg != NULL)
+		fprintf(stderr, "padko: %s\n", msg);
+	print_usage(stderr);
+	fputs("Run padko -h for the options.\n", stderr);
+	return (EX_USAGE);
 }
 
 /* Parses a 32-bit offset (decimal, 0x hex or 0 octal); -1 if it is not. */
@@ -847,105 +253,159 @@ add_assumption(struct run_options *o, const char *arg,
 }
 
 /*
- * Creates the directory of -d with its missing parents, as install -d
- * would (mode 0755 less the umask); returns 0 or EX_CANTCREAT.
+ * An option with an argument; 0 or the exit status.  Anything else is
+ * what getopt_long has already complained of: the usage follows.
  */
 static int
-make_outdir(const char *dir)
+option_value(struct run_options *o, int c, const char *arg)
 {
-	struct stat st;
-	char *p, *s;
-	char c;
-	int rc;
+	char *end;
 
-	if ((p = strdup(dir)) == NULL) {
-		fprintf(stderr, "padko: out of memory\n");
-		return (EX_OSERR);
+	switch (c) {
+	case 'j':
+		errno = 0;
+		o->jobs = strtol(arg, &end, 10);
+		if (errno != 0 || *end != '\0' || o->jobs < 1 ||
+		    o->jobs > 1024)
+			return (usage_error("-j needs a number of jobs from 1 "
+			    "to 1024"));
+		return (0);
+	case OPT_PCPU_DYNAMIC:
+		if (parse_offset(arg, &o->pcpu_dynamic) != 0 ||
+		    o->pcpu_dynamic == 0)
+			return (usage_error("--pcpu-dynamic needs a nonzero "
+			    "offset"));
+		return (0);
+	case OPT_KERNEL:
+		if (strcmp(arg, kernel_name(PADKO_KERNEL_CURRENT)) == 0)
+			o->kernel = PADKO_KERNEL_CURRENT;
+		else if (strcmp(arg, kernel_name(PADKO_KERNEL_LEGACY)) == 0)
+			o->kernel = PADKO_KERNEL_LEGACY;
+		else
+			return (usage_error("--kernel takes current or "
+			    "legacy"));
+		return (0);
+	case OPT_ASSUME_END:
+	case OPT_ASSUME_NEXT:
+		if (add_assumption(o, arg, c == OPT_ASSUME_END ?
+		    PADKO_BOUNDARY_END : PADKO_BOUNDARY_NEXT) != 0)
+			return (EX_USAGE);
+		return (0);
 	}
-	rc = 0;
-	s = p;
-	do {
-		s += strspn(s, "/");
-		s += strcspn(s, "/");
-		c = *s;
-		*s = '\0';
-		if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-			fprintf(stderr, "padko: %s: cannot create the output "
-			    "directory: %s\n", p, strerror(errno));
-			rc = EX_CANTCREAT;
-		}
-		*s = c;
-	} while (rc == 0 && c != '\0' && s[strspn(s, "/")] != '\0');
-	free(p);
-	if (rc == 0 && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
-		fprintf(stderr, "padko: %s: not a directory\n", dir);
-		rc = EX_CANTCREAT;
-	}
-	return (rc);
-}
-
-static int
-usage_error(const char *msg)
-{
-
-	fprintf(stderr, "padko: %s\n", msg);
-	fputs(usage_text, stderr);
-	fputs("Run padko -h for the options.\n", stderr);
-	return (EX_USAGE);
-}
-
-/* A module's output, as a key to find two modules writing one file. */
-struct target_key {
-	char		*key;
-	const char	*path;
-};
-
-static int
-cmp_key(const void *a, const void *b)
-{
-
-	return (strcmp(((const struct target_key *)a)->key,
-	    ((const struct target_key *)b)->key));
+	return (usage_error(NULL));
 }
 
 /*
- * Refuses a batch in which two modules would be written to the same file
- * (-d with equal names, -i with the same module twice): one would be lost.
+ * One option: 0, the exit status, or -1 when the command is done (-h, -V)
+ * with status 0.
  */
 static int
-check_targets(const struct path_list *l, const struct run_options *o)
+option(struct run_options *o, int c, const char *arg)
 {
-	struct target_key *k;
-	size_t i, n;
-	int rc;
 
-	if (l->n < 2 || (o->outdir == NULL && !o->in_place))
-		return (0);
-	if ((k = calloc(l->n, sizeof(*k))) == NULL)
-		return (EX_OSERR);
-	n = 0;
-	rc = 0;
-	for (i = 0; i < l->n && rc == 0; i++) {
-		k[n].path = l->v[i];
-		k[n].key = o->in_place ? realpath(l->v[i], NULL) :
-		    output_path(l->v[i], o);
-		if (k[n].key == NULL && (k[n].key = strdup(l->v[i])) == NULL)
-			rc = EX_OSERR;
-		else
-			n++;
+	switch (c) {
+	case 'o':
+		o->out = arg;
+		break;
+	case 'i':
+		o->in_place = 1;
+		break;
+	case 'd':
+		o->outdir = arg;
+		break;
+	case 'n':
+		o->dry_run = 1;
+		break;
+	case 'r':
+		o->recursive = 1;
+		break;
+	case 'v':
+		o->verbose = 1;
+		break;
+	case OPT_CHECK:
+		if (o->mode != MODE_PAD)
+			return (usage_error("--check is a mode of its own"));
+		o->mode = MODE_CHECK;
+		break;
+	case OPT_JSON:
+		o->json = 1;
+		break;
+	case OPT_STRICT:
+		o->strict = 1;
+		break;
+	case OPT_GUESS_UNDECIDED:
+		o->guess_undecided = 1;
+		break;
+	case 'h':
+		print_usage(stdout);
+		fputs(help_text, stdout);
+		return (-1);
+	case 'V':
+		printf("padko %s\n", padko_version());
+		return (-1);
+	default:
+		return (option_value(o, c, arg));
 	}
-	qsort(k, n, sizeof(*k), cmp_key);
-	for (i = 1; i < n && rc == 0; i++)
-		if (strcmp(k[i - 1].key, k[i].key) == 0) {
-			fprintf(stderr, "padko: %s and %s would both be written "
-			    "to %s\n", k[i - 1].path, k[i].path, o->in_place ?
-			    k[i].path : k[i].key);
-			rc = EX_USAGE;
+	return (0);
+}
+
+/*
+ * Parses a command line of any mode: its first argument may name the mode
+ * (analyze, verify), the options follow.  *nargs is the index of the
+ * first module.  Returns 0, the exit status, or -1 when done (-h, -V).
+ */
+static int
+parse_options(int argc, char **argv, struct run_options *o, int *nargs)
+{
+	size_t i;
+	int c, rc;
+
+	memset(o, 0, sizeof(*o));
+	o->mode = MODE_PAD;
+	o->kernel = PADKO_KERNEL_CURRENT;
+	o->jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	/* getopt_long names argv[0] in its messages: the mode's word. */
+	*nargs = 0;
+	for (i = 0; argc > 1 && i < NMODES; i++)
+		if (modes[i].word != NULL &&
+		    strcmp(argv[1], modes[i].word) == 0) {
+			o->mode = (enum mode_id)i;
+			*nargs = 1;
 		}
-	for (i = 0; i < n; i++)
-		free(k[i].key);
-	free(k);
-	return (rc);
+	argc -= *nargs;
+	argv += *nargs;
+	while ((c = getopt_long(argc, argv, "o:id:nrj:vhV", long_options,
+	    NULL)) != -1)
+		if ((rc = option(o, c, optarg)) != 0)
+			return (rc);
+	*nargs += optind;
+	return (0);
+}
+
+/* The options in use that not every mode takes, as OPTION_* bits. */
+static unsigned
+options_used(const struct run_options *o)
+{
+
+	return ((o->out != NULL ? OPTION_OUTPUT : 0) |
+	    (o->in_place ? OPTION_IN_PLACE : 0) |
+	    (o->outdir != NULL ? OPTION_OUTDIR : 0) |
+	    (o->dry_run ? OPTION_DRY_RUN : 0) |
+	    (o->kernel != PADKO_KERNEL_CURRENT ? OPTION_KERNEL : 0));
+}
+
+/* Refuses an option in use that the mode does not take; 0 or EX_USAGE. */
+static int
+check_mode(const struct run_options *o, unsigned which)
+{
+	unsigned refused;
+	size_t i;
+
+	refused = options_used(o) & which & ~modes[o->mode].accepts;
+	for (i = 0; i < sizeof(restricted) / sizeof(restricted[0]); i++)
+		if ((refused & restricted[i].options) != 0)
+			return (usage_error(restricted[i].misuse));
+	return (0);
 }
 
 /* Checks that the options fit together; returns 0 or EX_USAGE. */
@@ -955,6 +415,8 @@ check_options(const struct run_options *o, size_t nmodules)
 	int outputs;
 
 	outputs = (o->out != NULL) + (o->outdir != NULL) + o->in_place;
+	if (check_mode(o, ~0u) != 0)
+		return (EX_USAGE);
 	if (o->mode == MODE_PAD) {
 		if (outputs == 0 && !o->dry_run)
 			return (usage_error("give -o output.ko, -i, -d outdir "
@@ -965,9 +427,7 @@ check_options(const struct run_options *o, size_t nmodules)
 		if (o->out != NULL && (nmodules != 1 || o->recursive))
 			return (usage_error("-o takes exactly one module; use "
 			    "-d or -i for several"));
-	} else if (outputs > 0 || o->dry_run)
-		return (usage_error("-o, -i, -d and -n go with padding, not "
-		    "with --check, analyze or verify"));
+	}
 	if (o->strict && o->guess_undecided)
 		return (usage_error("--strict and --guess-undecided exclude "
 		    "each other"));
@@ -985,124 +445,16 @@ main(int argc, char **argv)
 	struct run_options o;
 	struct path_list paths;
 	struct padko_error e;
-	struct job *jobs;
-	struct stat st;
-	size_t i;
-	char *end;
-	int c, rc;
+	int nargs, rc;
 
-	memset(&o, 0, sizeof(o));
-	o.mode = MODE_PAD;
-	o.kernel = PADKO_KERNEL_CURRENT;
-	o.jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	if (argc > 1 && strcmp(argv[1], "analyze") == 0) {
-		o.mode = MODE_ANALYZE;
-		argv++;
-		argc--;
-	} else if (argc > 1 && strcmp(argv[1], "verify") == 0) {
-		o.mode = MODE_VERIFY;
-		argv++;
-		argc--;
-	}
-	while ((c = getopt_long(argc, argv, "o:id:nrj:vhV", long_options,
-	    NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			o.out = optarg;
-			break;
-		case 'i':
-			o.in_place = 1;
-			break;
-		case 'd':
-			o.outdir = optarg;
-			break;
-		case 'n':
-			o.dry_run = 1;
-			break;
-		case 'r':
-			o.recursive = 1;
-			break;
-		case 'j':
-			errno = 0;
-			o.jobs = strtol(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || o.jobs < 1 ||
-			    o.jobs > 1024)
-				return (usage_error("-j needs a number of jobs "
-				    "from 1 to 1024"));
-			break;
-		case 'v':
-			o.verbose = 1;
-			break;
-		case OPT_CHECK:
-			if (o.mode != MODE_PAD)
-				return (usage_error("--check is a mode of its "
-				    "own"));
-			o.mode = MODE_CHECK;
-			break;
-		case OPT_JSON:
-			o.json = 1;
-			break;
-		case OPT_STRICT:
-			o.strict = 1;
-			break;
-		case OPT_GUESS_UNDECIDED:
-			o.guess_undecided = 1;
-			break;
-		case OPT_PCPU_DYNAMIC:
-			if (parse_offset(optarg, &o.pcpu_dynamic) != 0 ||
-			    o.pcpu_dynamic == 0)
-				return (usage_error("--pcpu-dynamic needs a "
-				    "nonzero offset"));
-			break;
-		case OPT_KERNEL:
-			if (strcmp(optarg, "current") == 0)
-				o.kernel = PADKO_KERNEL_CURRENT;
-			else if (strcmp(optarg, "legacy") == 0)
-				o.kernel = PADKO_KERNEL_LEGACY;
-			else
-				return (usage_error("--kernel takes current "
-				    "or legacy"));
-			break;
-		case OPT_ASSUME_END:
-		case OPT_ASSUME_NEXT:
-			if (add_assumption(&o, optarg, c == OPT_ASSUME_END ?
-			    PADKO_BOUNDARY_END : PADKO_BOUNDARY_NEXT) != 0)
-				return (EX_USAGE);
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			fputs(help_text, stdout);
-			return (0);
-		case 'V':
-			printf("padko %s\n", padko_version());
-			return (0);
-		default:
-			fputs(usage_text, stderr);
-			fputs("Run padko -h for the options.\n", stderr);
-			return (EX_USAGE);
-		}
-	}
-	if (o.kernel != PADKO_KERNEL_CURRENT && o.mode != MODE_VERIFY)
-		return (usage_error("--kernel goes with verify"));
-	argc -= optind;
-	argv += optind;
+	if ((rc = parse_options(argc, argv, &o, &nargs)) != 0)
+		return (rc < 0 ? 0 : rc);
+	/* --kernel is refused before the arguments are read, the rest after. */
+	if ((rc = check_mode(&o, OPTION_KERNEL)) != 0)
+		return (rc);
 	memset(&paths, 0, sizeof(paths));
-	for (i = 0; i < (size_t)argc; i++) {
-		if (o.recursive && stat(argv[i], &st) == 0 &&
-		    S_ISDIR(st.st_mode))
-			rc = add_tree(&paths, argv[i]);
-		else
-			rc = add_path(&paths, argv[i]);
-		if (rc != 0) {
-			fprintf(stderr, "padko: %s: %s\n", argv[i],
-			    strerror(errno));
-			rc = EX_NOINPUT;
-			jobs = NULL;
-			goto out;
-		}
-	}
-	jobs = NULL;
-	if ((rc = check_options(&o, paths.n)) != 0 ||
+	if ((rc = expand_args(&paths, argv + nargs, (size_t)(argc - nargs),
+	    o.recursive)) != 0 || (rc = check_options(&o, paths.n)) != 0 ||
 	    (o.mode == MODE_PAD && (rc = check_targets(&paths, &o)) != 0) ||
 	    (o.outdir != NULL && (rc = make_outdir(o.outdir)) != 0))
 		goto out;
@@ -1111,18 +463,8 @@ main(int argc, char **argv)
 		rc = e.code;
 		goto out;
 	}
-	if ((jobs = calloc(paths.n, sizeof(*jobs))) == NULL) {
-		fprintf(stderr, "padko: out of memory\n");
-		rc = EX_OSERR;
-		goto out;
-	}
-	for (i = 0; i < paths.n; i++)
-		jobs[i].path = paths.v[i];
-	rc = run_batch(jobs, paths.n, &o);
+	rc = run_batch(&paths, &o);
 out:
-	for (i = 0; i < paths.n; i++)
-		free(paths.v[i]);
-	free(paths.v);
-	free(jobs);
+	free_paths(&paths);
 	return (rc);
 }

@@ -24,7 +24,9 @@
 #              padding runs against tests/batch/expected/*.jsonl
 #   json       every JSON line of every mode on every fixture (and on
 #              file names with quotes, control characters and invalid
-#              UTF-8) parses and has the members padko(1) lists
+#              UTF-8) parses and has the members of the schema, which
+#              $PADKO_JSONSCHEMA (default: tests/jsonschema beside PADKO)
+#              prints; the manual lists the same (man/json-members)
 #   progress   no progress line unless standard error is a terminal
 #   collisions arguments that name one output: two modules of one name
 #              with -r -d, one module given twice with -i
@@ -47,6 +49,8 @@ sections=${*:-inplace outdir recursive dryrun check jobs expected json progress 
 here=$(cd "$(dirname "$0")" && pwd)
 case $padko in /*) ;; *) padko=$(pwd)/$padko ;; esac
 case $fx in /*) ;; *) fx=$(pwd)/$fx ;; esac
+schema=${PADKO_JSONSCHEMA:-$(dirname "$padko")/tests/jsonschema}
+case $schema in /*) ;; *) schema=$(pwd)/$schema ;; esac
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 pass=0
@@ -495,7 +499,7 @@ jsonl() {
 	name=$1 mode=$2 dir=$3
 	shift 3
 	(cd "$dir" && run "$work/js" pk "$@" && echo "$st" >"$work/js.st")
-	if python3 "$here/check_jsonl.py" "$mode" "$dir/args" \
+	if python3 "$here/check_jsonl.py" "$work/schema" "$mode" "$dir/args" \
 	    "$(cat "$work/js.st")" <"$work/js.out" >"$work/js.why" 2>&1 &&
 	    python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]' \
 	    <"$work/js.out"; then
@@ -508,6 +512,10 @@ jsonl() {
 json() {
 	if ! command -v python3 >/dev/null 2>&1; then
 		bad "json" "python3 is needed (Debian: python3)"
+		return
+	fi
+	if ! "$schema" >"$work/schema"; then
+		bad "json" "$schema: cannot print the schema"
 		return
 	fi
 	d=$work/js.d

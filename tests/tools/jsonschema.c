@@ -27,45 +27,26 @@
  */
 
 /*
- * What padko prints about a module: the text of -v/--explain, analyze and
- * verify, the warnings for undecided references, and the same in JSON.
+ * jsonschema: prints the schema of padko --json, as the command holds it:
+ * a line per mode of the mode table (its JSON parts and statuses), then a
+ * line per member of each object (padko/json.c says the format).  The
+ * tests check padko's JSON output and the manual's list of members
+ * against it, so that neither can drift from the code.
  */
-#ifndef PADKO_REPORT_H
-#define PADKO_REPORT_H
 
 #include <stdio.h>
 
+#include "command.h"
 #include "json.h"
-#include "padko.h"
 
-/* The plan: sets, boundary references and (with lint) start references. */
-void	report_plan(FILE *out, const char *path, const struct padko_module *m,
-	    int lint);
+int
+main(void)
+{
+	size_t i;
 
-/* The references a kernel would relocate wrongly. */
-void	report_hazards(FILE *out, const char *path,
-	    const struct padko_module *m);
-
-/*
- * One warning per reference the evidence did not decide: kept NEXT when
- * padded (--guess-undecided), else what padding would do with it.
- */
-void	report_undecided(FILE *err, const char *path,
-	    const struct padko_module *m, int padded);
-
-/* The kernel model's verdict. */
-void	report_verify(FILE *out, const char *path, enum padko_kernel kernel,
-	    const struct padko_verify_report *r);
-
-/* JSON members describing a planned module (inside an open object). */
-void	json_plan(struct json *j, const struct padko_module *m, int lint);
-void	json_hazards(struct json *j, const struct padko_module *m);
-
-/* JSON members describing a verdict (inside an open object). */
-void	json_verify(struct json *j, enum padko_kernel kernel,
-	    const struct padko_verify_report *r);
-
-const char *report_state_name(enum padko_set_state state);
-const char *report_kernel_name(enum padko_kernel kernel);
-
-#endif /* !PADKO_REPORT_H */
+	for (i = 0; i < NMODES; i++)
+		json_print_mode(stdout, modes[i].name, modes[i].json_parts,
+		    modes[i].json_statuses);
+	json_print_schema(stdout);
+	return (fflush(stdout) != 0 || ferror(stdout) ? 1 : 0);
+}

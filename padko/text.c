@@ -26,10 +26,19 @@
  * SUCH DAMAGE.
  */
 
+/*
+ * The text report: what padko prints about a module in words, from the
+ * library's reports (padko_set_report, padko_boundary_report, the
+ * verdict, the hazards): the plan of -v/--explain and analyze, the
+ * verdict of verify, the warnings for undecided references.  JSON is
+ * json.c's: each format is whole in one file.
+ */
+
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "report.h"
+#include "command.h"
+#include "text.h"
 
 static const char *
 state_text(enum padko_set_state state)
@@ -50,33 +59,6 @@ state_text(enum padko_set_state state)
 	return ("?");
 }
 
-/* The stable name of a set state in JSON. */
-const char *
-report_state_name(enum padko_set_state state)
-{
-
-	switch (state) {
-	case PADKO_SET_ABSENT:
-		return ("absent");
-	case PADKO_SET_EMPTY:
-		return ("empty");
-	case PADKO_SET_PADDED:
-		return ("already-padded");
-	case PADKO_SET_PAD_IN_PLACE:
-		return ("pad-in-place");
-	case PADKO_SET_PAD_MOVING:
-		return ("pad-moving");
-	}
-	return ("?");
-}
-
-const char *
-report_kernel_name(enum padko_kernel kernel)
-{
-
-	return (kernel == PADKO_KERNEL_CURRENT ? "current" : "legacy");
-}
-
 static const char *
 site_text(enum padko_ref_site site)
 {
@@ -95,7 +77,7 @@ print_insn(FILE *out, const char *path, const struct padko_boundary_report *b)
 
 /* Sections placed further than the linker would have placed them. */
 static void
-report_layout_notes(FILE *out, const char *path,
+text_layout_notes(FILE *out, const char *path,
     const struct padko_module *m)
 {
 	const struct padko_layout_note *n;
@@ -110,7 +92,7 @@ report_layout_notes(FILE *out, const char *path,
 }
 
 void
-report_plan(FILE *out, const char *path, const struct padko_module *m,
+text_plan(FILE *out, const char *path, const struct padko_module *m,
     int lint)
 {
 	const struct padko_set_report *r;
@@ -154,7 +136,7 @@ report_plan(FILE *out, const char *path, const struct padko_module *m,
 		    b->decided ? "" : " (undecided)", b->evidence);
 		print_insn(out, path, b);
 	}
-	report_layout_notes(out, path, m);
+	text_layout_notes(out, path, m);
 	for (i = 0; lint && i < padko_lint_count(m); i++) {
 		b = padko_lint(m, i);
 		fprintf(out, "%s: lint: relocation at %#" PRIx64 ": %#" PRIx64
@@ -166,7 +148,7 @@ report_plan(FILE *out, const char *path, const struct padko_module *m,
 }
 
 void
-report_undecided(FILE *err, const char *path, const struct padko_module *m,
+text_undecided(FILE *err, const char *path, const struct padko_module *m,
     int padded)
 {
 	const struct padko_boundary_report *b;
@@ -188,17 +170,17 @@ report_undecided(FILE *err, const char *path, const struct padko_module *m,
 }
 
 void
-report_verify(FILE *out, const char *path, enum padko_kernel kernel,
+text_verify(FILE *out, const char *path, enum padko_kernel kernel,
     const struct padko_verify_report *r)
 {
 	int k;
 
 	if (!r->accepted)
 		fprintf(out, "%s: refused by %s kernels: %s\n", path,
-		    report_kernel_name(kernel), r->message);
+		    kernel_name(kernel), r->message);
 	else
 		fprintf(out, "%s: accepted by %s kernels\n", path,
-		    report_kernel_name(kernel));
+		    kernel_name(kernel));
 	for (k = 0; k < PADKO_NSET_KINDS; k++) {
 		if (!r->sets[k].present) {
 			fprintf(out, "%s:   %s: absent\n", path,
@@ -226,7 +208,7 @@ report_verify(FILE *out, const char *path, enum padko_kernel kernel,
 }
 
 void
-report_hazards(FILE *out, const char *path, const struct padko_module *m)
+text_hazards(FILE *out, const char *path, const struct padko_module *m)
 {
 	const struct padko_hazard *h;
 	size_t i;
@@ -239,149 +221,4 @@ report_hazards(FILE *out, const char *path, const struct padko_module *m)
 			fprintf(out, "%s:     %#" PRIx64 ": %s\n", path,
 			    h->insn_addr, h->insn);
 	}
-}
-
-static void
-json_range(struct json *j, const char *key, uint64_t start, uint64_t end)
-{
-
-	json_key(j, key);
-	json_begin_object(j);
-	json_kuint(j, "start", start);
-	json_kuint(j, "end", end);
-	json_end_object(j);
-}
-
-static void
-json_refs(struct json *j, const char *key, const struct padko_module *m,
-    size_t n, const struct padko_boundary_report *(*get)(
-    const struct padko_module *, size_t))
-{
-	const struct padko_boundary_report *b;
-	size_t i;
-
-	json_key(j, key);
-	json_begin_array(j);
-	for (i = 0; i < n; i++) {
-		b = get(m, i);
-		json_begin_object(j);
-		json_kstring(j, "set", padko_set_name(b->set));
-		json_kuint(j, "r_offset", b->where);
-		json_kuint(j, "value", b->old_value);
-		json_kuint(j, "new_value", b->new_value);
-		json_kstring(j, "meaning", padko_meaning_name(b->meaning));
-		json_kbool(j, "decided", b->decided);
-		json_kstring(j, "evidence", b->evidence);
-		if (b->insn != NULL && b->insn[0] != '\0') {
-			json_kuint(j, "insn_address", b->insn_addr);
-			json_kstring(j, "insn", b->insn);
-		}
-		if (b->target_name != NULL && b->target_name[0] != '\0') {
-			json_kuint(j, "target", b->target);
-			json_kstring(j, "target_name", b->target_name);
-		}
-		json_end_object(j);
-	}
-	json_end_array(j);
-}
-
-static void
-json_layout_notes(struct json *j, const struct padko_module *m)
-{
-	const struct padko_layout_note *n;
-	size_t i;
-
-	json_key(j, "layout");
-	json_begin_array(j);
-	for (i = 0; i < padko_layout_note_count(m); i++) {
-		n = padko_layout_note(m, i);
-		json_begin_object(j);
-		json_kstring(j, "section", n->section);
-		json_kuint(j, "linker_address", n->linker_addr);
-		json_kuint(j, "address", n->new_addr);
-		json_kuint(j, "r_offset", n->where);
-		json_kstring(j, "reason", n->reason);
-		json_end_object(j);
-	}
-	json_end_array(j);
-}
-
-void
-json_plan(struct json *j, const struct padko_module *m, int lint)
-{
-	const struct padko_set_report *r;
-	int k;
-
-	json_kbool(j, "relocatable", padko_is_relocatable(m));
-	json_key(j, "sets");
-	json_begin_array(j);
-	for (k = 0; k < PADKO_NSET_KINDS; k++) {
-		r = padko_set_report(m, (enum padko_set_kind)k);
-		if (r->state == PADKO_SET_ABSENT)
-			continue;
-		json_begin_object(j);
-		json_kstring(j, "name", padko_set_name(r->kind));
-		json_kstring(j, "state", report_state_name(r->state));
-		json_range(j, "old", r->old_start, r->old_end);
-		json_range(j, "new", r->new_start, r->new_end);
-		json_kuint(j, "following_shift", r->next_shift);
-		json_kbool(j, "exported", r->has_symbols);
-		json_end_object(j);
-	}
-	json_end_array(j);
-	json_refs(j, "boundary", m, padko_boundary_count(m), padko_boundary);
-	json_layout_notes(j, m);
-	if (lint)
-		json_refs(j, "lint", m, padko_lint_count(m), padko_lint);
-}
-
-void
-json_hazards(struct json *j, const struct padko_module *m)
-{
-	const struct padko_hazard *h;
-	size_t i;
-
-	json_key(j, "hazards");
-	json_begin_array(j);
-	for (i = 0; m != NULL && i < padko_hazard_count(m); i++) {
-		h = padko_hazard(m, i);
-		json_begin_object(j);
-		json_kstring(j, "set", padko_set_name(h->set));
-		json_kuint(j, "r_offset", h->where);
-		json_kuint(j, "value", h->value);
-		if (h->insn != NULL && h->insn[0] != '\0') {
-			json_kuint(j, "insn_address", h->insn_addr);
-			json_kstring(j, "insn", h->insn);
-		}
-		json_kstring(j, "target_name", h->target_name);
-		json_kstring(j, "what", h->what);
-		json_end_object(j);
-	}
-	json_end_array(j);
-}
-
-void
-json_verify(struct json *j, enum padko_kernel kernel,
-    const struct padko_verify_report *r)
-{
-	int k;
-
-	json_kstring(j, "kernel", report_kernel_name(kernel));
-	json_kbool(j, "accepted", r->accepted);
-	json_kstring(j, "message", r->message);
-	json_key(j, "sets");
-	json_begin_array(j);
-	for (k = 0; k < PADKO_NSET_KINDS; k++) {
-		if (!r->sets[k].present)
-			continue;
-		json_begin_object(j);
-		json_kstring(j, "name", padko_set_name((enum padko_set_kind)k));
-		json_range(j, "range", r->sets[k].start, r->sets[k].stop);
-		json_kuint(j, "last_word", r->sets[k].last_word);
-		json_kbool(j, "relocated", r->sets[k].relocated);
-		json_end_object(j);
-	}
-	json_end_array(j);
-	json_kuint(j, "relative_moved", r->relative_moved);
-	json_kuint(j, "relative_at_end", r->relative_at_end);
 }
