@@ -47,10 +47,11 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "module.h"
+#include "image.h"
 
 /* The size of a transparent huge page on x86 and most other systems. */
 #define	HUGE_PAGE_SIZE	((size_t)2 << 20)

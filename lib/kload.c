@@ -41,17 +41,14 @@
 #include <string.h>
 #include <sysexits.h>
 
-#include "kload.h"
+#include <gelf.h>
+
+#include "bytes.h"
 #include "elfdefs.h"
-#include "module.h"
+#include "image.h"
+#include "kload.h"
 
 #define	KLOAD_PAGE	4096u
-#define	KLOAD_PADDING	0x90909090u
-
-static const char *const set_names[PADKO_NSET_KINDS] = {
-	[PADKO_SET_VNET] = "vnet",
-	[PADKO_SET_PCPU] = "pcpu",
-};
 
 static uint32_t
 trunc_page(uint32_t v)
@@ -434,8 +431,8 @@ parse_set(struct kload *k, enum padko_set_kind kind, const char *path)
 	uint32_t size;
 
 	s = &k->sets[kind];
-	snprintf(start, sizeof(start), "__start_set_%s", set_names[kind]);
-	snprintf(stop, sizeof(stop), "__stop_set_%s", set_names[kind]);
+	snprintf(start, sizeof(start), "__start_%s", padko_set_name(kind));
+	snprintf(stop, sizeof(stop), "__stop_%s", padko_set_name(kind));
 	if (kload_lookup(k, start, &s->start) != 0 ||
 	    kload_lookup(k, stop, &s->stop) != 0)
 		return (0);

@@ -121,6 +121,15 @@ struct kload {
 int	kload_run(struct kload *k, const unsigned char *file, size_t size,
 	    const char *path, struct padko_error *err);
 
+/*
+ * The word the kernel wants in the last 4 bytes of a set (link_elf.c).
+ * The same number as PADKO_PAD_WORD, written out again on purpose: the
+ * writer's self-check runs this model on its output, and a model that took
+ * padko's own constant could not tell padko that it got it wrong.
+ * test_kload.c checks that the two agree.
+ */
+#define	KLOAD_PADDING	0x90909090u
+
 /* Where padko's own verification maps a module and its set areas. */
 #define	KLOAD_DEFAULT_BASE	0x01000000u
 #define	KLOAD_DEFAULT_PCPU	0x02000000u

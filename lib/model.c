@@ -40,18 +40,6 @@
 
 #include "module.h"
 
-static const char *const set_names[PADKO_NSET_KINDS] = {
-	[PADKO_SET_VNET] = "set_vnet",
-	[PADKO_SET_PCPU] = "set_pcpu",
-};
-
-const char *
-padko_set_name(enum padko_set_kind kind)
-{
-
-	return (set_names[kind]);
-}
-
 /* Whether a .dynamic entry's value is an address. */
 bool
 dynamic_tag_is_pointer(int64_t tag)
@@ -385,6 +373,7 @@ find_sets(struct module *m, struct padko_error *err)
 {
 	struct padko_set_report *r;
 	struct section *s;
+	const char *setname;
 	char name[32];
 	size_t i;
 	int k;
@@ -397,12 +386,13 @@ find_sets(struct module *m, struct padko_error *err)
 	for (i = 0; i < m->nalloc; i++) {
 		s = m->alloc[i];
 		for (k = 0; k < PADKO_NSET_KINDS; k++) {
-			if (strcmp(s->name, set_names[k]) != 0)
+			setname = padko_set_name((enum padko_set_kind)k);
+			if (strcmp(s->name, setname) != 0)
 				continue;
 			if (m->sets[k].sec != NULL)
 				return (padko_fail(err, EX_DATAERR,
 				    "%s: two sections named %s", m->path,
-				    set_names[k]));
+				    setname));
 			s->set = k;
 			m->sets[k].sec = s;
 			r = &m->sets[k].report;
@@ -410,10 +400,10 @@ find_sets(struct module *m, struct padko_error *err)
 			r->old_end = r->new_end = s->shdr.sh_addr +
 			    s->shdr.sh_size;
 			snprintf(name, sizeof(name), "__start_%s",
-			    set_names[k]);
+			    setname);
 			r->has_symbols = dynsym_defines(m, name);
 			snprintf(name, sizeof(name), "__stop_%s",
-			    set_names[k]);
+			    setname);
 			r->has_symbols = r->has_symbols &&
 			    dynsym_defines(m, name);
 		}

@@ -47,6 +47,8 @@
 #include <gelf.h>
 #include <libelf.h>
 
+#include "bytes.h"
+#include "image.h"
 #include "padko.h"
 
 /* One section of the input and where it goes. */
@@ -130,24 +132,6 @@ struct addr_shift {
 	int64_t		 after;		/* the shift after it */
 };
 
-/* A whole file in memory (image.c). */
-struct file_image {
-	unsigned char	*bytes;
-	size_t		 size;
-	bool		 mapped;	/* by mmap, else malloc'd */
-};
-
-/*
- * Memory for the rewritten sections (image.c): one block from
- * bulk_alloc(), handed out in order and released at once.
- */
-struct out_arena {
-	unsigned char	*base;
-	size_t		 size;
-	size_t		 used;
-	bool		 mapped;	/* by mmap, else malloc'd */
-};
-
 struct module {
 	char		*path;
 	struct file_image file;		/* the whole input file */
@@ -194,10 +178,6 @@ struct module {
 	bool		 changed;
 	bool		 planned;
 };
-
-/* diag.c */
-int	padko_fail(struct padko_error *err, int code, const char *fmt, ...)
-	    __attribute__((__format__(__printf__, 3, 4)));
 
 /* model.c */
 int	model_read(struct module *m, struct padko_error *err);
@@ -270,39 +250,11 @@ int	verify_image(const char *name, const void *image, size_t size,
 	    enum padko_kernel kernel, bool accept_only,
 	    struct padko_verify_report *r, struct padko_error *err);
 
-/* image.c */
-int	file_image_read(int fd, struct file_image *img);
-void	file_image_rest(struct file_image *img);
-void	file_image_release(struct file_image *img);
-void	*bulk_alloc(size_t size, bool *mapped);
-void	bulk_free(void *p, size_t size, bool mapped);
-int	out_arena_reserve(struct out_arena *a, size_t size);
-void	*out_arena_alloc(struct out_arena *a, size_t size);
-void	out_arena_release(struct out_arena *a);
-
 /* output.c */
 int	output_write_fd(struct module *m, int fd, struct padko_error *err);
 struct stat;
 int	output_write_path(struct module *m, const char *path,
 	    const struct stat *like, struct padko_error *err);
-
-static inline uint32_t
-le32_read(const unsigned char *p)
-{
-
-	return ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24);
-}
-
-static inline void
-le32_write(unsigned char *p, uint32_t v)
-{
-
-	p[0] = v & 0xff;
-	p[1] = (v >> 8) & 0xff;
-	p[2] = (v >> 16) & 0xff;
-	p[3] = (v >> 24) & 0xff;
-}
 
 /*
  * Whether a relocation's in-place value is an absolute link-time address:

@@ -901,6 +901,18 @@ validate_tables(const struct module *m, struct padko_error *err)
 	return (check_dynamic(m, err));
 }
 
+/* The kind of the set whose section is called name, or -1. */
+static int
+set_kind_named(const char *name)
+{
+	int k;
+
+	for (k = 0; k < PADKO_NSET_KINDS; k++)
+		if (strcmp(name, padko_set_name((enum padko_set_kind)k)) == 0)
+			return (k);
+	return (-1);
+}
+
 /* Checks that __start/__stop of each set agree with its section. */
 static int
 check_set_symbols(const struct module *m, const struct section *symsec,
@@ -911,7 +923,7 @@ check_set_symbols(const struct module *m, const struct section *symsec,
 	const char *name, *setname, *str;
 	uint64_t want, strsz;
 	size_t i, n;
-	int type;
+	int k, type;
 
 	if (symsec == NULL || symsec->data == NULL)
 		return (0);
@@ -941,12 +953,9 @@ check_set_symbols(const struct module *m, const struct section *symsec,
 		    strncmp(name, "__stop_set_", 11) != 0))
 			continue;
 		setname = strchr(name + 2, '_') + 1;
-		if (strcmp(setname, "set_vnet") == 0)
-			set = m->sets[PADKO_SET_VNET].sec;
-		else if (strcmp(setname, "set_pcpu") == 0)
-			set = m->sets[PADKO_SET_PCPU].sec;
-		else
+		if ((k = set_kind_named(setname)) < 0)
 			continue;
+		set = m->sets[k].sec;
 		if (set == NULL)
 			return (padko_fail(err, EX_DATAERR, "%s: %s defines %s, "
 			    "but there is no section %s", m->path,
@@ -977,8 +986,7 @@ check_set_sections(const struct module *m, struct padko_error *err)
 
 	for (i = 1; i < m->nsections; i++) {
 		s = &m->sections[i];
-		if (strcmp(s->name, "set_vnet") != 0 &&
-		    strcmp(s->name, "set_pcpu") != 0)
+		if (set_kind_named(s->name) < 0)
 			continue;
 		if (!(s->shdr.sh_flags & SHF_ALLOC) ||
 		    s->shdr.sh_type != SHT_PROGBITS)
