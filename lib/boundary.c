@@ -762,27 +762,19 @@ examine_relocations(struct module *m, struct code_reader **code,
     const struct section *rs, struct padko_error *err)
 {
 	const struct section *target;
-	const Elf32_Rel *rel;
-	const Elf32_Rela *rela;
+	struct reloc r;
 	GElf_Addr where, value;
 	size_t j, n;
-	unsigned info;
 
-	rel = rs->data->d_buf;
-	rela = rs->data->d_buf;
-	n = rs->data->d_size / (rs->shdr.sh_type == SHT_REL ? sizeof(*rel) :
-	    sizeof(*rela));
+	n = reloc_count(rs->shdr.sh_type, rs->data->d_size);
 	for (j = 0; j < n; j++) {
-		info = rs->shdr.sh_type == SHT_REL ? rel[j].r_info :
-		    rela[j].r_info;
-		if (!reloc_value_is_address(ELF32_R_TYPE(info),
-		    ELF32_R_SYM(info)))
+		reloc_get(rs->data->d_buf, rs->shdr.sh_type, j, &r);
+		if (!reloc_value_is_address(r.type, r.sym))
 			continue;
+		where = r.offset;
 		if (rs->shdr.sh_type == SHT_RELA) {
-			where = rela[j].r_offset;
-			value = (uint32_t)rela[j].r_addend;
+			value = (uint32_t)r.addend;
 		} else {
-			where = rel[j].r_offset;
 			target = model_section_at(m, where);
 			if (target == NULL || target->data == NULL ||
 			    where - target->shdr.sh_addr + 4 >

@@ -1384,8 +1384,8 @@ calibrate(struct code_reader *r)
 {
 	const struct module *m = r->m;
 	const struct section *rs, *target;
-	const Elf32_Rel *rel;
 	const cs_x86 *x;
+	struct reloc rel;
 	struct origin o;
 	GElf_Addr where, value;
 	size_t i, j, n, budget, seen[PADKO_NSET_KINDS];
@@ -1402,12 +1402,12 @@ calibrate(struct code_reader *r)
 		if (rs->shdr.sh_type != SHT_REL ||
 		    !(rs->shdr.sh_flags & SHF_ALLOC) || rs->data == NULL)
 			continue;
-		rel = rs->data->d_buf;
-		n = rs->data->d_size / sizeof(*rel);
+		n = reloc_count(SHT_REL, rs->data->d_size);
 		for (j = 0; j < n && budget > 0 && !enough; j++) {
-			if (ELF32_R_TYPE(rel[j].r_info) != R_386_RELATIVE)
+			reloc_get(rs->data->d_buf, SHT_REL, j, &rel);
+			if (rel.type != R_386_RELATIVE)
 				continue;
-			where = rel[j].r_offset;
+			where = rel.offset;
 			target = model_section_at(m, where);
 			if (!is_code(target) || where - target->shdr.sh_addr +
 			    4 > target->shdr.sh_size)

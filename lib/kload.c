@@ -551,18 +551,49 @@ symbol_value(struct kload *k, uint32_t idx, uint32_t *value)
 	return (rc);
 }
 
+/*
+ * What elf_machdep.c's elf_reloc_internal() does with a relocation type.
+ * The loader model's own copy of that knowledge, apart from reloc.c's on
+ * purpose (kload.h).
+ */
+enum kload_reloc_action
+kload_reloc_action(unsigned type)
+{
+
+	switch (type) {
+	case R_386_NONE:
+		return (KLOAD_RELOC_NONE);
+	case R_386_RELATIVE:
+		return (KLOAD_RELOC_RELATIVE);
+	case R_386_32:
+		return (KLOAD_RELOC_ABS32);
+	case R_386_PC32:
+		return (KLOAD_RELOC_PC32);
+	case R_386_GLOB_DAT:
+	case PADKO_R_386_JMP_SLOT:
+		return (KLOAD_RELOC_SYMBOL);
+	case R_386_IRELATIVE:
+		return (KLOAD_RELOC_IRELATIVE);
+	case R_386_COPY:
+		return (KLOAD_RELOC_COPY);
+	}
+	return (KLOAD_RELOC_UNEXPECTED);
+}
+
 /* Applies one relocation; counts R_386_RELATIVE moved or left at an end. */
 static int
 apply(struct kload *k, uint32_t offset, uint32_t info, uint32_t addend,
     int has_addend)
 {
+	enum kload_reloc_action action;
 	unsigned char *where;
 	uint32_t type, idx, value, moved;
 	int i;
 
 	type = ELF32_R_TYPE(info);
 	idx = ELF32_R_SYM(info);
-	if (type == R_386_NONE)
+	action = kload_reloc_action(type);
+	if (action == KLOAD_RELOC_NONE)
 		return (0);
 	if ((where = image_at(k, offset, 4)) == NULL)
 		return (refuse(k, "relocation at %#x outside the module",
@@ -573,8 +604,8 @@ apply(struct kload *k, uint32_t offset, uint32_t info, uint32_t addend,
 	 */
 	if (!has_addend && k->image != NULL)
 		addend = le32_read(where);
-	switch (type) {
-	case R_386_RELATIVE:
+	switch (action) {
+	case KLOAD_RELOC_RELATIVE:
 		/* Nothing more to check: the value only matters when stored. */
 		if (k->image == NULL)
 			return (0);
@@ -587,29 +618,28 @@ apply(struct kload *k, uint32_t offset, uint32_t info, uint32_t addend,
 				k->relative_at_end++;
 		value = moved;
 		break;
-	case R_386_32:
+	case KLOAD_RELOC_ABS32:
 		if (symbol_value(k, idx, &value) != 0)
 			return (refuse(k, "undefined symbol %u for relocation "
 			    "at %#x", idx, offset));
 		value += addend;
 		break;
-	case R_386_PC32:
+	case KLOAD_RELOC_PC32:
 		if (symbol_value(k, idx, &value) != 0)
 			return (refuse(k, "undefined symbol %u for relocation "
 			    "at %#x", idx, offset));
 		value += addend - (k->relocbase + offset);
 		break;
-	case R_386_GLOB_DAT:
-	case PADKO_R_386_JMP_SLOT:
+	case KLOAD_RELOC_SYMBOL:
 		if (symbol_value(k, idx, &value) != 0)
 			return (refuse(k, "undefined symbol %u for relocation "
 			    "at %#x", idx, offset));
 		break;
-	case R_386_IRELATIVE:
+	case KLOAD_RELOC_IRELATIVE:
 		/* The kernel calls the resolver; the model keeps its address. */
 		value = k->relocbase + addend;
 		break;
-	case R_386_COPY:
+	case KLOAD_RELOC_COPY:
 		return (refuse(k, "COPY relocs not supported"));
 	default:
 		return (refuse(k, "kldload: unexpected relocation type %u, "

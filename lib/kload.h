@@ -114,6 +114,25 @@ struct kload {
 };
 
 /*
+ * What the kernel does with each relocation type (kload_reloc_action()).
+ * The loader model keeps this apart from the stages' reloc.c on purpose:
+ * it checks their output, so it must not share their mistakes.
+ * test_reloc.c checks that the two agree on every type.
+ */
+enum kload_reloc_action {
+	KLOAD_RELOC_UNEXPECTED,	/* refused: "unexpected relocation type" */
+	KLOAD_RELOC_COPY,	/* refused: "COPY relocs not supported" */
+	KLOAD_RELOC_NONE,	/* ignored */
+	KLOAD_RELOC_RELATIVE,	/* base + in-place value, moved by relocaddr() */
+	KLOAD_RELOC_IRELATIVE,	/* base + in-place value: the resolver */
+	KLOAD_RELOC_ABS32,	/* S + A */
+	KLOAD_RELOC_PC32,	/* S + A - P */
+	KLOAD_RELOC_SYMBOL	/* S (GLOB_DAT, JMP_SLOT) */
+};
+
+enum kload_reloc_action kload_reloc_action(unsigned type);
+
+/*
  * Loads a module image as the kernel would.  Returns -1 only when the
  * model itself fails (err is set); a module the kernel refuses returns 0
  * with accepted == 0 and the kernel's message.

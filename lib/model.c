@@ -40,33 +40,6 @@
 
 #include "module.h"
 
-/* Whether a .dynamic entry's value is an address. */
-bool
-dynamic_tag_is_pointer(int64_t tag)
-{
-
-	switch (tag) {
-	case DT_PLTGOT:
-	case DT_HASH:
-	case DT_STRTAB:
-	case DT_SYMTAB:
-	case DT_RELA:
-	case DT_INIT:
-	case DT_FINI:
-	case DT_REL:
-	case DT_JMPREL:
-	case DT_INIT_ARRAY:
-	case DT_FINI_ARRAY:
-	case DT_PREINIT_ARRAY:
-	case DT_GNU_HASH:
-	case DT_VERSYM:
-	case DT_VERDEF:
-	case DT_VERNEED:
-		return (true);
-	}
-	return (false);
-}
-
 /* A 16- or 32-bit field of the ELF header, in the file's byte order. */
 static uint32_t
 raw_field(const unsigned char *b, size_t off, size_t len)

@@ -50,6 +50,7 @@
 #include "bytes.h"
 #include "image.h"
 #include "padko.h"
+#include "reloc.h"
 
 /* One section of the input and where it goes. */
 struct section {
@@ -185,7 +186,6 @@ void	model_free(struct module *m);
 struct section *model_section_search(const struct module *m, GElf_Addr addr);
 struct section *model_section_ending_at(const struct module *m,
 	    GElf_Addr addr);
-bool	dynamic_tag_is_pointer(int64_t tag);
 
 /* validate.c */
 int	validate_ident(const struct module *m, struct padko_error *err);
@@ -255,19 +255,6 @@ int	output_write_fd(struct module *m, int fd, struct padko_error *err);
 struct stat;
 int	output_write_path(struct module *m, const char *path,
 	    const struct stat *like, struct padko_error *err);
-
-/*
- * Whether a relocation's in-place value is an absolute link-time address:
- * R_386_RELATIVE, R_386_IRELATIVE (its resolver), and R_386_32 against no
- * symbol.
- */
-static inline bool
-reloc_value_is_address(unsigned type, unsigned sym)
-{
-
-	return (type == R_386_RELATIVE || type == R_386_IRELATIVE ||
-	    (type == R_386_32 && sym == 0));
-}
 
 /* The current contents of a section: rewritten if it was, else as read. */
 static inline const unsigned char *

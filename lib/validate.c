@@ -646,24 +646,6 @@ patchable(const struct module *m, uint64_t addr)
 	return (false);
 }
 
-/* Whether the kernel's i386 loader handles this dynamic relocation type. */
-static bool
-reloc_type_known(unsigned type)
-{
-
-	switch (type) {
-	case R_386_NONE:
-	case R_386_32:
-	case R_386_PC32:
-	case R_386_GLOB_DAT:
-	case PADKO_R_386_JMP_SLOT:
-	case R_386_RELATIVE:
-	case R_386_IRELATIVE:
-		return (true);
-	}
-	return (false);
-}
-
 /*
  * Checks a relocation table's types, symbol indexes and offsets.  Offsets
  * come mostly in order: once one passed the full check, the rest of its
@@ -675,39 +657,32 @@ check_relocations(const struct module *m, const struct section *s,
 {
 	const struct section *symsec, *target, *in;
 	const GElf_Phdr *seg;
-	const Elf32_Rel *rel;
-	const Elf32_Rela *rela;
+	struct reloc r;
 	uint64_t nsyms, offset, ok_lo, ok_hi;
 	size_t i, n;
-	uint32_t info;
 	bool dynamic, ok;
 
 	if (s->data == NULL)
 		return (0);
 	symsec = &m->sections[s->shdr.sh_link];
 	nsyms = symsec->shdr.sh_size / sizeof(Elf32_Sym);
-	rel = s->data->d_buf;
-	rela = s->data->d_buf;
-	n = s->data->d_size / (s->shdr.sh_type == SHT_REL ? sizeof(*rel) :
-	    sizeof(*rela));
+	n = reloc_count(s->shdr.sh_type, s->data->d_size);
 	dynamic = (s->shdr.sh_flags & SHF_ALLOC) != 0;
 	target = s->shdr.sh_info != 0 ? &m->sections[s->shdr.sh_info] : NULL;
 	ok_lo = 1;
 	ok_hi = 0;
 	for (i = 0; i < n; i++) {
-		offset = s->shdr.sh_type == SHT_REL ? rel[i].r_offset :
-		    rela[i].r_offset;
-		info = s->shdr.sh_type == SHT_REL ? rel[i].r_info :
-		    rela[i].r_info;
-		if (dynamic && !reloc_type_known(ELF32_R_TYPE(info)))
+		reloc_get(s->data->d_buf, s->shdr.sh_type, i, &r);
+		offset = r.offset;
+		if (dynamic && !reloc_kernel_accepts(r.type))
 			return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: "
 			    "relocation type %u at %#jx is not one the i386 "
 			    "kernel loader handles", m->path, s->name, i,
-			    ELF32_R_TYPE(info), (uintmax_t)offset));
-		if (ELF32_R_SYM(info) >= nsyms)
+			    r.type, (uintmax_t)offset));
+		if (r.sym >= nsyms)
 			return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: symbol "
 			    "index %u beyond %s (%ju symbols)", m->path,
-			    s->name, i, ELF32_R_SYM(info), symsec->name,
+			    s->name, i, r.sym, symsec->name,
 			    (uintmax_t)nsyms));
 		if (offset >= ok_lo && offset <= ok_hi)
 			continue;
@@ -718,7 +693,7 @@ check_relocations(const struct module *m, const struct section *s,
 				    "r_offset %#jx outside every segment",
 				    m->path, s->name, i, (uintmax_t)offset));
 			ok = patchable(m, offset);
-			if (dynamic && ELF32_R_TYPE(info) != R_386_NONE && !ok)
+			if (dynamic && r.type != R_386_NONE && !ok)
 				return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: "
 				    "r_offset %#jx does not lie in a section of "
 				    "code or data", m->path, s->name, i,
@@ -730,7 +705,7 @@ check_relocations(const struct module *m, const struct section *s,
 				    seg->p_vaddr + seg->p_memsz) - 4;
 			}
 		} else if (target != NULL && offset + 4 > target->shdr.sh_size &&
-		    ELF32_R_TYPE(info) != R_386_NONE)
+		    r.type != R_386_NONE)
 			return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: r_offset "
 			    "%#jx outside section %s", m->path, s->name, i,
 			    (uintmax_t)offset, target->name));
