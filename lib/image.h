@@ -38,6 +38,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "padko.h"
+
 /* A whole file in memory. */
 struct file_image {
 	unsigned char	*bytes;
@@ -56,6 +58,8 @@ struct out_arena {
 	bool		 mapped;	/* by mmap, else malloc'd */
 };
 
+int	file_image_open(const char *path, struct file_image *img,
+	    struct padko_error *err);
 int	file_image_read(int fd, struct file_image *img);
 void	file_image_rest(struct file_image *img);
 void	file_image_release(struct file_image *img);

@@ -245,11 +245,6 @@ void	code_examine(struct code_reader *r, GElf_Addr where,
 /* rewrite.c */
 int	rewrite_module(struct module *m, struct padko_error *err);
 
-/* padko.c */
-int	verify_image(const char *name, const void *image, size_t size,
-	    enum padko_kernel kernel, bool accept_only,
-	    struct padko_verify_report *r, struct padko_error *err);
-
 /* output.c */
 int	output_write_fd(struct module *m, int fd, struct padko_error *err);
 struct stat;

@@ -45,6 +45,7 @@
 #include <unistd.h>
 
 #include "module.h"
+#include "verify.h"
 
 static int
 write_all(int fd, const unsigned char *buf, size_t len)

@@ -33,15 +33,11 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "kload.h"
-#include "elfdefs.h"
 #include "module.h"
 
 struct padko_module {
@@ -100,25 +96,10 @@ padko_open(const char *path, struct padko_module **mp,
     struct padko_error *err)
 {
 	struct file_image img;
-	struct stat st;
-	int fd;
 
 	*mp = NULL;
-	if ((fd = open(path, O_RDONLY)) < 0)
-		return (padko_fail(err, EX_NOINPUT, "%s: %s", path,
-		    strerror(errno)));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return (padko_fail(err, EX_NOINPUT, "%s: not a regular file",
-		    path));
-	}
-	if (file_image_read(fd, &img) != 0) {
-		padko_fail(err, EX_IOERR, "%s: read: %s", path,
-		    strerror(errno));
-		close(fd);
+	if (file_image_open(path, &img, err) != 0)
 		return (-1);
-	}
-	close(fd);
 	return (open_image(path, &img, mp, err));
 }
 
@@ -389,82 +370,4 @@ padko_close(struct padko_module *pm)
 		return;
 	model_free(&pm->m);
 	free(pm);
-}
-
-int
-padko_verify_memory(const char *name, const void *image, size_t size,
-    enum padko_kernel kernel, struct padko_verify_report *r,
-    struct padko_error *err)
-{
-
-	return (verify_image(name, image, size, kernel, false, r, err));
-}
-
-/*
- * padko_verify_memory(); with accept_only, only whether the kernel takes
- * the module (kload.h): no image is made, and the counts of the report
- * stay 0.
- */
-int
-verify_image(const char *name, const void *image, size_t size,
-    enum padko_kernel kernel, bool accept_only,
-    struct padko_verify_report *r, struct padko_error *err)
-{
-	struct kload k;
-	int i, rc;
-
-	memset(r, 0, sizeof(*r));
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return (padko_fail(err, EX_SOFTWARE, "libelf: %s",
-		    elf_errmsg(-1)));
-	if (size >= sizeof(Elf32_Ehdr) &&
-	    memcmp(image, PADKO_ELFMAG, PADKO_SELFMAG) == 0 &&
-	    ((const unsigned char *)image)[EI_CLASS] == ELFCLASS64)
-		return (padko_fail(err, EX_DATAERR, "%s: a 64-bit module: the "
-		    "i386 loader model does not apply", name));
-	memset(&k, 0, sizeof(k));
-	k.kernel = kernel;
-	k.base = KLOAD_DEFAULT_BASE;
-	k.set_dest[PADKO_SET_PCPU] = KLOAD_DEFAULT_PCPU;
-	k.set_dest[PADKO_SET_VNET] = KLOAD_DEFAULT_VNET;
-	k.resolve = kload_resolve_any;
-	k.accept_only = accept_only;
-	rc = kload_run(&k, image, size, name, err);
-	if (rc == 0) {
-		r->accepted = k.accepted;
-		snprintf(r->message, sizeof(r->message), "%s", k.message);
-		for (i = 0; i < PADKO_NSET_KINDS; i++) {
-			r->sets[i].present = k.sets[i].present;
-			r->sets[i].start = k.sets[i].start - k.relocbase;
-			r->sets[i].stop = k.sets[i].stop - k.relocbase;
-			r->sets[i].last_word = k.sets[i].last_word;
-			r->sets[i].relocated = k.sets[i].relocated;
-		}
-		r->relative_moved = k.relative_moved;
-		r->relative_at_end = k.relative_at_end;
-	}
-	kload_free(&k);
-	return (rc);
-}
-
-int
-padko_verify_file(const char *path, enum padko_kernel kernel,
-    struct padko_verify_report *r, struct padko_error *err)
-{
-	struct file_image img;
-	int fd, rc;
-
-	if ((fd = open(path, O_RDONLY)) < 0)
-		return (padko_fail(err, EX_NOINPUT, "%s: %s", path,
-		    strerror(errno)));
-	if (file_image_read(fd, &img) != 0) {
-		padko_fail(err, EX_IOERR, "%s: read: %s", path,
-		    strerror(errno));
-		close(fd);
-		return (-1);
-	}
-	close(fd);
-	rc = padko_verify_memory(path, img.bytes, img.size, kernel, r, err);
-	file_image_release(&img);
-	return (rc);
 }
