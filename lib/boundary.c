@@ -79,11 +79,11 @@ padko_meaning_name(enum padko_boundary_meaning meaning)
 
 /* The non-empty allocated section that starts exactly at addr, or NULL. */
 static const struct section *
-section_starting_at(const struct module *m, GElf_Addr addr)
+section_starting_at(struct module *m, GElf_Addr addr)
 {
 	const struct section *s;
 
-	s = model_section_at(m, addr);
+	s = module_section_at(m, addr);
 	if (s != NULL && s->shdr.sh_addr == addr)
 		return (s);
 	return (NULL);
@@ -303,11 +303,11 @@ shift_of(const struct section *s)
 
 /* Whether addr lies between two allocated sections (an alignment gap). */
 static bool
-in_gap(const struct module *m, GElf_Addr addr)
+in_gap(struct module *m, GElf_Addr addr)
 {
 
 	return (m->nalloc > 0 && addr > m->alloc[0]->shdr.sh_addr &&
-	    model_section_at(m, addr) == NULL);
+	    module_section_at(m, addr) == NULL);
 }
 
 /*
@@ -344,7 +344,7 @@ object_room(const struct module *m, const struct section *sec, GElf_Addr addr)
  * another amount.  Fills the seam when it does.
  */
 static bool
-displacement_seam(const struct module *m, GElf_Addr where, GElf_Addr value,
+displacement_seam(struct module *m, GElf_Addr where, GElf_Addr value,
     struct seam *sm)
 {
 	const struct section *site, *c;
@@ -354,12 +354,12 @@ displacement_seam(const struct module *m, GElf_Addr where, GElf_Addr value,
 	 * Most values lie in code, or in data further than a displacement
 	 * from the section's end: decided by the value alone.
 	 */
-	c = model_section_at(m, value);
+	c = module_section_at(m, value);
 	if (c != NULL && ((c->shdr.sh_flags & SHF_EXECINSTR) ||
 	    (is_data(c) && c->shdr.sh_addr + c->shdr.sh_size - value >
 	    DISPLACEMENT_WINDOW) || (!is_data(c) && value == c->shdr.sh_addr)))
 		return (false);
-	site = model_section_at(m, where);
+	site = module_section_at(m, where);
 	if (site == NULL || !(site->shdr.sh_flags & SHF_EXECINSTR))
 		return (false);
 	sm->holder = c;
@@ -414,7 +414,7 @@ name_target(const struct module *m, const struct section *t, GElf_Addr at,
 
 /* Sets a displaced reference's decision: with its target, or kept. */
 static void
-settle_displaced(const struct module *m, struct boundary_ref *ref,
+settle_displaced(struct module *m, struct boundary_ref *ref,
     bool with_target, bool decided)
 {
 	struct padko_boundary_report *r;
@@ -654,7 +654,7 @@ add_lint(struct module *m, struct code_reader *code,
 	struct boundary_ref *ref;
 	const char *object;
 
-	prev = model_section_ending_at(m, value);
+	prev = module_section_ending_at(m, value);
 	if (prev == NULL || prev == set->sec)
 		return (0);
 	code_examine(code, where, &ev);
@@ -775,7 +775,7 @@ examine_relocations(struct module *m, struct code_reader **code,
 		if (rs->shdr.sh_type == SHT_RELA) {
 			value = (uint32_t)r.addend;
 		} else {
-			target = model_section_at(m, where);
+			target = module_section_at(m, where);
 			if (target == NULL || target->data == NULL ||
 			    where - target->shdr.sh_addr + 4 >
 			    target->shdr.sh_size)
@@ -1013,7 +1013,7 @@ boundary_notes_final(struct module *m)
  * with what holds it.
  */
 GElf_Addr
-boundary_map_value(const struct module *m, enum padko_ref_site site,
+boundary_map_value(struct module *m, enum padko_ref_site site,
     uint64_t where, GElf_Addr value)
 {
 	const struct boundary_ref *ref;

@@ -112,7 +112,7 @@ struct decoded_fn {
  */
 #define	WINDOW_SETTLE	4
 struct code_reader {
-	const struct module	*m;
+	struct module		*m;		/* its lookups cache in it */
 	csh			 cs;		/* Intel syntax, with details */
 	csh			 att;		/* AT&T syntax, for text */
 	GElf_Addr		*starts;	/* candidate function starts */
@@ -232,7 +232,7 @@ code_warm_up(void)
 }
 
 struct code_reader *
-code_reader_new(const struct module *m, struct padko_error *err)
+code_reader_new(struct module *m, struct padko_error *err)
 {
 	struct code_reader *r;
 	GElf_Addr *tmp;
@@ -1294,7 +1294,7 @@ code_examine(struct code_reader *r, GElf_Addr where, struct code_evidence *ev)
 		calibrate(r);
 		r->calibrated = true;
 	}
-	s = model_section_at(r->m, where);
+	s = module_section_at(r->m, where);
 	if (!is_code(s))
 		return;
 	ev->in_code = true;
@@ -1382,7 +1382,7 @@ calibrated(const struct module *m, const size_t *seen)
 static void
 calibrate(struct code_reader *r)
 {
-	const struct module *m = r->m;
+	struct module *m = r->m;
 	const struct section *rs, *target;
 	const cs_x86 *x;
 	struct reloc rel;
@@ -1408,7 +1408,7 @@ calibrate(struct code_reader *r)
 			if (rel.type != R_386_RELATIVE)
 				continue;
 			where = rel.offset;
-			target = model_section_at(m, where);
+			target = module_section_at(m, where);
 			if (!is_code(target) || where - target->shdr.sh_addr +
 			    4 > target->shdr.sh_size)
 				continue;

@@ -63,7 +63,7 @@ set_moving(const struct module *m, GElf_Addr value)
 
 /* The set whose object a decided reference reaches, or -1. */
 static int
-set_reached(const struct module *m, const struct boundary_ref *ref)
+set_reached(struct module *m, const struct boundary_ref *ref)
 {
 	const struct section *next;
 
@@ -73,7 +73,7 @@ set_reached(const struct module *m, const struct boundary_ref *ref)
 	case PADKO_BOUNDARY_STOP:
 		return (-1);
 	case PADKO_BOUNDARY_NEXT:
-		next = model_section_at(m, ref->report.old_value);
+		next = module_section_at(m, ref->report.old_value);
 		return (next != NULL && next->shdr.sh_addr ==
 		    ref->report.old_value ? next->set : -1);
 	case PADKO_BOUNDARY_DISPLACED:

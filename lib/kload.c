@@ -95,12 +95,11 @@ view_holds(const struct kload_view *v, uint64_t addr, uint64_t len)
 
 /*
  * image_at() for the ranges that the segment of the last read does not
- * hold: see there.
+ * hold: see there.  Records the segment found, or that none served.
  */
 static unsigned char *
-image_search(const struct kload *k, uint64_t addr, uint64_t len)
+image_search(struct kload *k, uint64_t addr, uint64_t len)
 {
-	struct kload *kk = (struct kload *)k;
 	const struct kload_view *v;
 	size_t i;
 
@@ -111,11 +110,11 @@ image_search(const struct kload *k, uint64_t addr, uint64_t len)
 	for (i = 0; i < k->nview; i++) {
 		v = &k->view[i];
 		if (view_holds(v, addr, len)) {
-			kk->view_hit = i;
+			k->view_hit = i;
 			return ((unsigned char *)v->bytes + (addr - v->vaddr));
 		}
 	}
-	kk->view_short = 1;
+	k->view_short = 1;
 	return (NULL);
 }
 
@@ -128,7 +127,7 @@ image_search(const struct kload *k, uint64_t addr, uint64_t len)
  * the last one is tried first, here.
  */
 static inline unsigned char *
-image_at(const struct kload *k, uint64_t addr, uint64_t len)
+image_at(struct kload *k, uint64_t addr, uint64_t len)
 {
 	const struct kload_view *v;
 
@@ -375,7 +374,7 @@ sym_shndx(const unsigned char *sym)
 
 /* The name of dynamic symbol i, or NULL when it lies outside .dynstr. */
 static const char *
-sym_name(const struct kload *k, uint32_t i)
+sym_name(struct kload *k, uint32_t i)
 {
 	const unsigned char *sym, *str;
 	uint32_t off;
@@ -392,7 +391,7 @@ sym_name(const struct kload *k, uint32_t i)
 }
 
 int
-kload_lookup(const struct kload *k, const char *name, uint32_t *value)
+kload_lookup(struct kload *k, const char *name, uint32_t *value)
 {
 	const unsigned char *sym;
 	const char *n;

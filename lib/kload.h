@@ -161,7 +161,7 @@ int	kload_resolve_any(void *arg, const char *name, uint32_t *value);
  * Looks a defined, global symbol up through DT_HASH; -1 if not found.
  * After an accept_only run, only while the file is still in memory.
  */
-int	kload_lookup(const struct kload *k, const char *name, uint32_t *value);
+int	kload_lookup(struct kload *k, const char *name, uint32_t *value);
 
 void	kload_free(struct kload *k);
 

@@ -145,7 +145,7 @@ struct module {
 	size_t		 shstrndx;
 	struct section	**alloc;	/* SHF_ALLOC sections by address */
 	size_t		 nalloc;
-	struct section	*hit[2];	/* the last two model_section_at hits */
+	struct section	*hit[2];	/* the last two module_section_at hits */
 	GElf_Phdr	*phdrs;
 	GElf_Phdr	*new_phdrs;
 	size_t		 nphdrs;
@@ -180,14 +180,47 @@ struct module {
 	bool		 planned;
 };
 
-/* model.c */
-int	model_read(struct module *m, struct padko_error *err);
-void	model_free(struct module *m);
-struct section *model_section_search(const struct module *m, GElf_Addr addr);
-struct section *model_section_ending_at(const struct module *m,
+/*
+ * The stages, from the bottom up (README.md, "Layout of the source"): each
+ * calls only those above it in this list.
+ */
+
+/* module.c: the module's lookups, and freeing it. */
+void	module_free(struct module *m);
+struct section *module_section_search(struct module *m, GElf_Addr addr);
+struct section *module_section_ending_at(const struct module *m,
 	    GElf_Addr addr);
 
-/* validate.c */
+/* The current contents of a section: rewritten if it was, else as read. */
+static inline const unsigned char *
+section_bytes(const struct section *s)
+{
+
+	if (s->out != NULL)
+		return (s->out);
+	return (s->data != NULL ? s->data->d_buf : NULL);
+}
+
+/*
+ * The non-empty allocated section that contains addr, or NULL.  Lookups
+ * alternate between relocation offsets (in address order) and the
+ * addresses they hold, so the sections of the last two hits are tried
+ * first, here; module_section_search() does the rest, and records its hit
+ * (so m is not const).
+ */
+static inline struct section *
+module_section_at(struct module *m, GElf_Addr addr)
+{
+	struct section *s;
+
+	if ((s = m->hit[0]) != NULL && addr - s->shdr.sh_addr < s->shdr.sh_size)
+		return (s);
+	if ((s = m->hit[1]) != NULL && addr - s->shdr.sh_addr < s->shdr.sh_size)
+		return (s);
+	return (module_section_search(m, addr));
+}
+
+/* validate.c: check each part of the file before anything relies on it. */
 int	validate_ident(const struct module *m, struct padko_error *err);
 int	validate_relocatable(const struct module *m, struct padko_error *err);
 int	validate_file_header(const struct module *m, struct padko_error *err);
@@ -195,15 +228,25 @@ int	validate_name_table(const struct module *m, struct padko_error *err);
 int	validate_section_headers(const struct module *m,
 	    struct padko_error *err);
 int	validate_layout(const struct module *m, struct padko_error *err);
-int	validate_tables(const struct module *m, struct padko_error *err);
+int	validate_tables(struct module *m, struct padko_error *err);
 int	validate_sets(const struct module *m, struct padko_error *err);
 
-/* layout.c */
+/* read.c: read the ELF file into the module, validating as it goes. */
+int	module_read(struct module *m, struct padko_error *err);
+
+/* layout.c: plan the new addresses and file offsets. */
 int	layout_plan(struct module *m, struct padko_error *err);
-GElf_Addr layout_map_search(const struct module *m, GElf_Addr addr);
+GElf_Addr layout_map_addr(struct module *m, GElf_Addr addr);
 GElf_Addr layout_map_end(const struct module *m, GElf_Addr addr);
 const struct set_section *layout_set_ending_at(const struct module *m,
 	    GElf_Addr addr);
+
+/* code.c: read the instruction that holds a reference. */
+struct code_reader *code_reader_new(struct module *m,
+	    struct padko_error *err);
+void	code_reader_free(struct code_reader *r);
+void	code_examine(struct code_reader *r, GElf_Addr where,
+	    struct code_evidence *ev);
 
 /* Where a value that may be displaced lies, and what it may reach. */
 struct seam {
@@ -220,7 +263,7 @@ enum displaced_decision {
 	DISPLACED_UNDECIDED
 };
 
-/* boundary.c */
+/* boundary.c: decide what each reference reaches; check the layout. */
 enum displaced_decision displaced_decide(const struct seam *sm,
 	    enum code_access access, bool indexed, int64_t stride,
 	    const struct section **target);
@@ -228,77 +271,20 @@ int	boundary_classify(struct module *m, struct padko_error *err);
 int	boundary_constrain(struct module *m, size_t *added,
 	    struct padko_error *err);
 void	boundary_notes_final(struct module *m);
-GElf_Addr boundary_map_value(const struct module *m, enum padko_ref_site site,
+GElf_Addr boundary_map_value(struct module *m, enum padko_ref_site site,
 	    uint64_t where, GElf_Addr value);
 
-/* hazard.c */
+/* rewrite.c: rewrite every reference to a moved address. */
+int	rewrite_module(struct module *m, struct padko_error *err);
+
+/* hazard.c: what a kernel would relocate wrongly in the module as given. */
 int	hazard_scan(struct module *m, enum padko_kernel kernel,
 	    struct padko_error *err);
 
-/* code.c */
-struct code_reader *code_reader_new(const struct module *m,
-	    struct padko_error *err);
-void	code_reader_free(struct code_reader *r);
-void	code_examine(struct code_reader *r, GElf_Addr where,
-	    struct code_evidence *ev);
-
-/* rewrite.c */
-int	rewrite_module(struct module *m, struct padko_error *err);
-
-/* output.c */
+/* output.c: write the result, and check it with the loader model. */
 int	output_write_fd(struct module *m, int fd, struct padko_error *err);
 struct stat;
 int	output_write_path(struct module *m, const char *path,
 	    const struct stat *like, struct padko_error *err);
-
-/* The current contents of a section: rewritten if it was, else as read. */
-static inline const unsigned char *
-model_bytes(const struct section *s)
-{
-
-	if (s->out != NULL)
-		return (s->out);
-	return (s->data != NULL ? s->data->d_buf : NULL);
-}
-
-/*
- * The non-empty allocated section that contains addr, or NULL.  Lookups
- * alternate between relocation offsets (in address order) and the
- * addresses they hold, so the sections of the last two hits are tried
- * first, here; model_section_search() does the rest.
- */
-static inline struct section *
-model_section_at(const struct module *m, GElf_Addr addr)
-{
-	struct section *s;
-
-	if ((s = m->hit[0]) != NULL && addr - s->shdr.sh_addr < s->shdr.sh_size)
-		return (s);
-	if ((s = m->hit[1]) != NULL && addr - s->shdr.sh_addr < s->shdr.sh_size)
-		return (s);
-	return (model_section_search(m, addr));
-}
-
-/*
- * Maps an address of a byte (the start of something) to its new value: it
- * moves with the section that contains it, or in a gap with the section
- * before the gap.  Offsets and the values they hold alternate, so the
- * ranges of the last two lookups are tried here; layout_map_search() does
- * the rest.
- */
-static inline GElf_Addr
-layout_map_addr(const struct module *m, GElf_Addr addr)
-{
-	const struct addr_shift *t;
-	size_t h, i;
-
-	for (h = 0; h < 2 && m->nshifts > 0; h++) {
-		i = m->shift_hit[h];
-		t = &m->shifts[i];
-		if (addr > t->at && (i + 1 == m->nshifts || addr < t[1].at))
-			return (addr + (GElf_Addr)t->after);
-	}
-	return (layout_map_search(m, addr));
-}
 
 #endif /* !PADKO_MODULE_H */

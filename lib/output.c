@@ -84,7 +84,7 @@ add_section(struct module *m, Elf *e, const struct section *s,
 		if ((d = elf_newdata(scn)) == NULL)
 			return (padko_fail(err, EX_SOFTWARE,
 			    "%s: elf_newdata: %s", m->path, elf_errmsg(-1)));
-		d->d_buf = (void *)model_bytes(s);
+		d->d_buf = (void *)section_bytes(s);
 		d->d_size = s->new_size;
 		d->d_type = s->data != NULL && s->new_size == s->shdr.sh_size ?
 		    s->data->d_type : ELF_T_BYTE;

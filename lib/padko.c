@@ -83,7 +83,7 @@ open_image(const char *name, struct file_image *img,
 	pm->m.file = *img;
 	/* Undecided sites refuse the module unless the caller asks to guess. */
 	pm->m.guess_undecided = false;
-	if (model_read(&pm->m, err) != 0) {
+	if (module_read(&pm->m, err) != 0) {
 		padko_close(pm);
 		return (-1);
 	}
@@ -368,6 +368,6 @@ padko_close(struct padko_module *pm)
 
 	if (pm == NULL)
 		return;
-	model_free(&pm->m);
+	module_free(&pm->m);
 	free(pm);
 }

@@ -177,7 +177,7 @@ rewrite_in_place(struct module *m, GElf_Addr where,
 	GElf_Addr off;
 	uint32_t value;
 
-	target = model_section_at(m, where);
+	target = module_section_at(m, where);
 	if (target == NULL || target->data == NULL ||
 	    where - target->shdr.sh_addr + 4 > target->shdr.sh_size)
 		return (padko_fail(err, EX_DATAERR,
@@ -187,7 +187,7 @@ rewrite_in_place(struct module *m, GElf_Addr where,
 	value = le32_read((const unsigned char *)target->data->d_buf + off);
 	value = (uint32_t)boundary_map_value(m, PADKO_SITE_RELOC, where,
 	    value);
-	if (value == le32_read(model_bytes(target) + off))
+	if (value == le32_read(section_bytes(target) + off))
 		return (0);
 	if ((out = section_out(m, target, err)) == NULL)
 		return (-1);

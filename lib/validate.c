@@ -629,11 +629,11 @@ segment_holding(const struct module *m, uint64_t addr, uint64_t len)
  * code or data, not a table padko rewrites itself.
  */
 static bool
-patchable(const struct module *m, uint64_t addr)
+patchable(struct module *m, uint64_t addr)
 {
 	const struct section *s;
 
-	s = model_section_at(m, addr);
+	s = module_section_at(m, addr);
 	if (s == NULL || addr + 4 > s->shdr.sh_addr + s->shdr.sh_size)
 		return (false);
 	switch (s->shdr.sh_type) {
@@ -652,7 +652,7 @@ patchable(const struct module *m, uint64_t addr)
  * section that its segment also holds ([ok_lo, ok_hi]) passes at once.
  */
 static int
-check_relocations(const struct module *m, const struct section *s,
+check_relocations(struct module *m, const struct section *s,
     struct padko_error *err)
 {
 	const struct section *symsec, *target, *in;
@@ -699,7 +699,7 @@ check_relocations(const struct module *m, const struct section *s,
 				    "code or data", m->path, s->name, i,
 				    (uintmax_t)offset));
 			if (ok) {
-				in = model_section_at(m, offset);
+				in = module_section_at(m, offset);
 				ok_lo = MAX(in->shdr.sh_addr, seg->p_vaddr);
 				ok_hi = MIN(in->shdr.sh_addr + in->shdr.sh_size,
 				    seg->p_vaddr + seg->p_memsz) - 4;
@@ -754,7 +754,7 @@ dynamic_size_name(int64_t tag)
  * its pointer names (DT_STRSZ with DT_STRTAB, DT_RELSZ with DT_REL...).
  */
 static bool
-dynamic_size_fits(const struct module *m, const Elf32_Dyn *dyn,
+dynamic_size_fits(struct module *m, const Elf32_Dyn *dyn,
     int64_t tag, uint32_t val)
 {
 	const struct section *s;
@@ -784,14 +784,14 @@ dynamic_size_fits(const struct module *m, const Elf32_Dyn *dyn,
 	}
 	if (val == 0)
 		return (true);
-	s = model_section_at(m, dynamic_value(dyn, ptr));
+	s = module_section_at(m, dynamic_value(dyn, ptr));
 	return (s != NULL && dynamic_value(dyn, ptr) + (uint64_t)val <=
 	    s->shdr.sh_addr + s->shdr.sh_size);
 }
 
 /* Checks .dynamic: terminated by DT_NULL, its pointers inside segments. */
 static int
-check_dynamic(const struct module *m, struct padko_error *err)
+check_dynamic(struct module *m, struct padko_error *err)
 {
 	const Elf32_Dyn *dyn;
 	size_t i, n;
@@ -848,7 +848,7 @@ check_hash(const struct module *m, const struct section *s,
 }
 
 int
-validate_tables(const struct module *m, struct padko_error *err)
+validate_tables(struct module *m, struct padko_error *err)
 {
 	const struct section *s;
 	size_t i;
