@@ -177,7 +177,8 @@ struct module {
 	GElf_Off	 new_shoff;
 	GElf_Off	 new_phoff;
 	bool		 changed;
-	bool		 planned;
+	bool		 planned;	/* padko_plan_layout() done */
+	bool		 applied;	/* padko_apply() done: can be written */
 };
 
 /*

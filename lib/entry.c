@@ -27,7 +27,14 @@
  */
 
 /*
- * The library's entry points: they run the stages in order on a module.
+ * The library's entry points, those of padko.h that run the stages on a
+ * module: open (read.c), plan (layout.c and boundary.c, in rounds until
+ * no reference falls inside a set it does not belong to), apply
+ * (rewrite.c), scan for hazards (hazard.c), write (output.c), and the
+ * accessors of the reports.  The top of the library: it calls every
+ * stage, and no stage calls it.  (padko verify's entry points are in
+ * verify.c, padko_set_name() in diag.c, padko_meaning_name() in
+ * boundary.c: each with what it needs.)
  */
 
 #include <sys/stat.h>
@@ -198,23 +205,43 @@ plan_layout(struct module *m, struct padko_error *err)
 }
 
 int
-padko_plan(struct padko_module *pm, struct padko_error *err)
+padko_plan_layout(struct padko_module *pm, struct padko_error *err)
 {
 	struct module *m;
 
 	m = &pm->m;
 	if (m->planned)
 		return (0);
-	if (m->ehdr.e_type == ET_REL) {
-		m->planned = true;
-		return (0);
-	}
-	if (plan_layout(m, err) != 0)
-		return (-1);
-	if (m->changed && rewrite_module(m, err) != 0)
+	if (m->ehdr.e_type != ET_REL && plan_layout(m, err) != 0)
 		return (-1);
 	m->planned = true;
 	return (0);
+}
+
+int
+padko_apply(struct padko_module *pm, struct padko_error *err)
+{
+	struct module *m;
+
+	m = &pm->m;
+	if (m->applied)
+		return (0);
+	if (!m->planned)
+		return (padko_fail(err, EX_SOFTWARE,
+		    "%s: padko_apply before padko_plan_layout", m->path));
+	if (m->changed && rewrite_module(m, err) != 0)
+		return (-1);
+	m->applied = true;
+	return (0);
+}
+
+int
+padko_plan(struct padko_module *pm, struct padko_error *err)
+{
+
+	if (padko_plan_layout(pm, err) != 0)
+		return (-1);
+	return (padko_apply(pm, err));
 }
 
 int
@@ -327,7 +354,7 @@ padko_write(struct padko_module *pm, const char *path, unsigned mode,
 {
 	struct stat like;
 
-	if (!pm->m.planned)
+	if (!pm->m.applied)
 		return (padko_fail(err, EX_SOFTWARE,
 		    "%s: padko_write before padko_plan", pm->m.path));
 	memset(&like, 0, sizeof(like));
@@ -343,7 +370,7 @@ padko_replace(struct padko_module *pm, const char *path,
 {
 	struct stat like;
 
-	if (!pm->m.planned)
+	if (!pm->m.applied)
 		return (padko_fail(err, EX_SOFTWARE,
 		    "%s: padko_replace before padko_plan", pm->m.path));
 	if (stat(path, &like) != 0)
@@ -356,7 +383,7 @@ int
 padko_write_fd(struct padko_module *pm, int fd, struct padko_error *err)
 {
 
-	if (!pm->m.planned)
+	if (!pm->m.applied)
 		return (padko_fail(err, EX_SOFTWARE,
 		    "%s: padko_write_fd before padko_plan", pm->m.path));
 	return (output_write_fd(&pm->m, fd, err));
