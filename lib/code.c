@@ -717,6 +717,28 @@ trace_address(const struct code_reader *r, size_t at, const x86_op_mem *mem,
 }
 
 /*
+ * A number computed by imul with a constant or shl by one: a plain value,
+ * and the step it is a multiple of (what an index walks an array by).
+ */
+static void
+trace_multiple(const cs_insn *in, struct origin *o)
+{
+	const cs_x86 *x = &in->detail->x86;
+
+	set_origin(o, ORIGIN_PLAIN, "a computed number");
+	if (in->id == X86_INS_IMUL && x->op_count == 3 &&
+	    x->operands[2].type == X86_OP_IMM && x->operands[2].imm > 0)
+		o->stride = x->operands[2].imm;
+	else if (in->id == X86_INS_SHL && x->op_count == 2 &&
+	    x->operands[1].type == X86_OP_IMM && x->operands[1].imm > 0 &&
+	    x->operands[1].imm < 31)
+		o->stride = (int64_t)1 << x->operands[1].imm;
+	if (o->stride != 0)
+		snprintf(o->why, sizeof(o->why), "a multiple of %jd",
+		    (intmax_t)o->stride);
+}
+
+/*
  * Where the value of reg just before instruction `at' comes from: found
  * by walking back to its definition.
  */
@@ -792,22 +814,8 @@ trace_reg(const struct code_reader *r, size_t at, x86_reg reg, int depth,
 		}
 		break;
 	case X86_INS_IMUL:
-		set_origin(o, ORIGIN_PLAIN, "a computed number");
-		if (x->op_count == 3 && x->operands[2].type == X86_OP_IMM &&
-		    x->operands[2].imm > 0) {
-			o->stride = x->operands[2].imm;
-			snprintf(o->why, sizeof(o->why), "a multiple of %jd",
-			    (intmax_t)o->stride);
-		}
-		return;
 	case X86_INS_SHL:
-		set_origin(o, ORIGIN_PLAIN, "a computed number");
-		if (x->op_count == 2 && x->operands[1].type == X86_OP_IMM &&
-		    x->operands[1].imm > 0 && x->operands[1].imm < 31) {
-			o->stride = (int64_t)1 << x->operands[1].imm;
-			snprintf(o->why, sizeof(o->why), "a multiple of %jd",
-			    (intmax_t)o->stride);
-		}
+		trace_multiple(in, o);
 		return;
 	case X86_INS_MOVZX:
 	case X86_INS_MOVSX:

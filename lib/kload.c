@@ -157,6 +157,93 @@ loads_disjoint(const GElf_Phdr *ph, size_t n)
 	return (1);
 }
 
+/*
+ * The ELF header checks of link_elf_load_file(), and where the program
+ * header table lies: 1 (refused) or 0, with the number of entries in *n.
+ */
+static int
+check_file_header(struct kload *k, Elf *e, size_t max, size_t *n)
+{
+	GElf_Ehdr eh;
+
+	if (gelf_getehdr(e, &eh) == NULL || gelf_getclass(e) != ELFCLASS32 ||
+	    eh.e_ident[EI_DATA] != ELFDATA2LSB)
+		return (refuse(k, "Unsupported file layout"));
+	if (eh.e_machine != EM_386)
+		return (refuse(k, "Unsupported machine"));
+	if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN)
+		return (refuse(k, "Unsupported file type"));
+	/* The table lies in the first page: at most 128 entries. */
+	if (eh.e_phentsize != sizeof(Elf32_Phdr) ||
+	    eh.e_phoff + (uint64_t)eh.e_phnum * eh.e_phentsize > KLOAD_PAGE ||
+	    elf_getphdrnum(e, n) != 0 || *n > max)
+		return (refuse(k, "Unreadable program headers"));
+	return (0);
+}
+
+/*
+ * Reads the program headers as the loader walks them: at most
+ * KLOAD_MAXSEGS PT_LOADs (the first and last kept), a PT_DYNAMIC.
+ */
+static int
+read_program_headers(struct kload *k, Elf *e, GElf_Phdr *ph, size_t n,
+    const GElf_Phdr **first, const GElf_Phdr **last)
+{
+	size_t i, nload;
+
+	nload = 0;
+	*first = *last = NULL;
+	k->have_dynamic = 0;
+	for (i = 0; i < n; i++) {
+		if (gelf_getphdr(e, (int)i, &ph[i]) == NULL)
+			return (refuse(k, "Unreadable program headers"));
+		if (ph[i].p_type == PT_LOAD) {
+			if (++nload > KLOAD_MAXSEGS)
+				return (refuse(k, "Too many sections"));
+			if (*first == NULL)
+				*first = &ph[i];
+			*last = &ph[i];
+		} else if (ph[i].p_type == PT_DYNAMIC) {
+			k->have_dynamic = 1;
+			k->dynamic = (uint32_t)ph[i].p_vaddr;
+			k->dynamic_size = (uint32_t)ph[i].p_memsz;
+		}
+	}
+	if (!k->have_dynamic)
+		return (refuse(k, "Object is not dynamically-linked"));
+	if (*first == NULL)
+		return (refuse(k, "No sections"));
+	return (0);
+}
+
+/*
+ * The extent of the mapping, from the first PT_LOAD's page to the last
+ * one's end, and that every PT_LOAD lies in it and in the file.
+ */
+static int
+size_image(struct kload *k, const GElf_Phdr *ph, size_t n,
+    const GElf_Phdr *first, const GElf_Phdr *last, size_t fsize)
+{
+	size_t i;
+
+	k->vaddr = trunc_page((uint32_t)first->p_vaddr);
+	if (last->p_vaddr + last->p_memsz < k->vaddr ||
+	    round_page(last->p_vaddr + last->p_memsz) - k->vaddr > (1u << 30))
+		return (refuse(k, "Unsupported file layout"));
+	k->size = round_page(last->p_vaddr + last->p_memsz) - k->vaddr;
+	for (i = 0; i < n; i++) {
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		if (ph[i].p_filesz > ph[i].p_memsz ||
+		    ph[i].p_offset > fsize ||
+		    ph[i].p_filesz > fsize - ph[i].p_offset ||
+		    ph[i].p_vaddr < k->vaddr || ph[i].p_memsz > k->size ||
+		    ph[i].p_vaddr - k->vaddr > k->size - ph[i].p_memsz)
+			return (refuse(k, "Unreadable segment %zu", i));
+	}
+	return (0);
+}
+
 /* Maps the PT_LOAD segments as the loader does, in one piece. */
 static int
 map_segments(struct kload *k, const unsigned char *file, size_t fsize,
@@ -164,9 +251,8 @@ map_segments(struct kload *k, const unsigned char *file, size_t fsize,
 {
 	const GElf_Phdr *first, *last;
 	GElf_Phdr ph[KLOAD_PAGE / sizeof(Elf32_Phdr)];
-	GElf_Ehdr eh;
 	Elf *e;
-	size_t i, n, nload;
+	size_t i, n;
 	int rc;
 
 	if ((e = elf_memory((char *)file, fsize)) == NULL ||
@@ -176,76 +262,11 @@ map_segments(struct kload *k, const unsigned char *file, size_t fsize,
 		return (padko_fail(err, EX_DATAERR, "%s: not an ELF file",
 		    path));
 	}
-	rc = 0;
-	if (gelf_getehdr(e, &eh) == NULL || gelf_getclass(e) != ELFCLASS32 ||
-	    eh.e_ident[EI_DATA] != ELFDATA2LSB) {
-		rc = refuse(k, "Unsupported file layout");
+	if ((rc = check_file_header(k, e, sizeof(ph) / sizeof(ph[0]),
+	    &n)) != 0 ||
+	    (rc = read_program_headers(k, e, ph, n, &first, &last)) != 0 ||
+	    (rc = size_image(k, ph, n, first, last, fsize)) != 0)
 		goto out;
-	}
-	if (eh.e_machine != EM_386) {
-		rc = refuse(k, "Unsupported machine");
-		goto out;
-	}
-	if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) {
-		rc = refuse(k, "Unsupported file type");
-		goto out;
-	}
-	/* The table lies in the first page: at most 128 entries. */
-	if (eh.e_phentsize != sizeof(Elf32_Phdr) ||
-	    eh.e_phoff + (uint64_t)eh.e_phnum * eh.e_phentsize > KLOAD_PAGE ||
-	    elf_getphdrnum(e, &n) != 0 || n > sizeof(ph) / sizeof(ph[0])) {
-		rc = refuse(k, "Unreadable program headers");
-		goto out;
-	}
-	nload = 0;
-	first = last = NULL;
-	k->have_dynamic = 0;
-	for (i = 0; i < n; i++) {
-		if (gelf_getphdr(e, (int)i, &ph[i]) == NULL) {
-			rc = refuse(k, "Unreadable program headers");
-			goto out;
-		}
-		if (ph[i].p_type == PT_LOAD) {
-			if (++nload > KLOAD_MAXSEGS) {
-				rc = refuse(k, "Too many sections");
-				goto out;
-			}
-			if (first == NULL)
-				first = &ph[i];
-			last = &ph[i];
-		} else if (ph[i].p_type == PT_DYNAMIC) {
-			k->have_dynamic = 1;
-			k->dynamic = (uint32_t)ph[i].p_vaddr;
-			k->dynamic_size = (uint32_t)ph[i].p_memsz;
-		}
-	}
-	if (!k->have_dynamic) {
-		rc = refuse(k, "Object is not dynamically-linked");
-		goto out;
-	}
-	if (first == NULL) {
-		rc = refuse(k, "No sections");
-		goto out;
-	}
-	k->vaddr = trunc_page((uint32_t)first->p_vaddr);
-	if (last->p_vaddr + last->p_memsz < k->vaddr ||
-	    round_page(last->p_vaddr + last->p_memsz) - k->vaddr > (1u << 30)) {
-		rc = refuse(k, "Unsupported file layout");
-		goto out;
-	}
-	k->size = round_page(last->p_vaddr + last->p_memsz) - k->vaddr;
-	for (i = 0; i < n; i++) {
-		if (ph[i].p_type != PT_LOAD)
-			continue;
-		if (ph[i].p_filesz > ph[i].p_memsz ||
-		    ph[i].p_offset > fsize ||
-		    ph[i].p_filesz > fsize - ph[i].p_offset ||
-		    ph[i].p_vaddr < k->vaddr || ph[i].p_memsz > k->size ||
-		    ph[i].p_vaddr - k->vaddr > k->size - ph[i].p_memsz) {
-			rc = refuse(k, "Unreadable segment %zu", i);
-			goto out;
-		}
-	}
 	/* Without an image, each segment is read where it lies in the file. */
 	if (k->accept_only && loads_disjoint(ph, n)) {
 		for (i = 0; i < n; i++)

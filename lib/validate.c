@@ -307,138 +307,163 @@ validate_name_table(const struct module *m, struct padko_error *err)
 	return (0);
 }
 
+/*
+ * Checks one section header's own fields: alignment, flags, sizes, and
+ * where it lies in the file and in memory.
+ */
+static int
+check_section_fields(const struct module *m, const struct section *s,
+    struct padko_error *err)
+{
+	uint64_t entsize;
+
+	if (!is_pow2_or_zero(s->shdr.sh_addralign))
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "sh_addralign %#jx is not a power of two", m->path,
+		    s->name, (uintmax_t)s->shdr.sh_addralign));
+	if (s->shdr.sh_type == SHT_GROUP ||
+	    (s->shdr.sh_flags & SHF_GROUP))
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "section groups belong to relocatable objects, not "
+		    "to linked modules", m->path, s->name));
+	if (s->shdr.sh_flags & SHF_TLS)
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "thread-local storage (SHF_TLS) has no place in a "
+		    "kernel module", m->path, s->name));
+	if ((s->shdr.sh_flags & SHF_COMPRESSED) &&
+	    (s->shdr.sh_flags & SHF_ALLOC))
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "SHF_COMPRESSED on an allocated section", m->path,
+		    s->name));
+	/*
+	 * Compressed sections hold debug data, bytes or strings: an
+	 * entry size beyond 1 is garbage, and libelf will not write it.
+	 */
+	if ((s->shdr.sh_flags & SHF_COMPRESSED) &&
+	    s->shdr.sh_entsize > 1)
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "compressed (SHF_COMPRESSED) with sh_entsize %ju",
+		    m->path, s->name, (uintmax_t)s->shdr.sh_entsize));
+	if (s->shdr.sh_entsize != 0 &&
+	    s->shdr.sh_size % s->shdr.sh_entsize != 0)
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "sh_size %#jx is not a multiple of sh_entsize %ju",
+		    m->path, s->name, (uintmax_t)s->shdr.sh_size,
+		    (uintmax_t)s->shdr.sh_entsize));
+	if (s->shdr.sh_type == SHT_NOBITS &&
+	    s->shdr.sh_offset > m->file.size)
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "NOBITS sh_offset %#jx beyond the end of the file "
+		    "(%#zx)", m->path, s->name, (uintmax_t)s->shdr.sh_offset,
+		    m->file.size));
+	if (s->shdr.sh_type != SHT_NOBITS && s->shdr.sh_size == 0 &&
+	    (s->shdr.sh_offset < sizeof(Elf32_Ehdr) ||
+	    (s->shdr.sh_offset >= m->ehdr.e_phoff &&
+	    s->shdr.sh_offset < m->ehdr.e_phoff +
+	    (uint64_t)m->ehdr.e_phnum * sizeof(Elf32_Phdr))))
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "offset %#jx inside the ELF or program headers",
+		    m->path, s->name, (uintmax_t)s->shdr.sh_offset));
+	if (s->shdr.sh_type != SHT_NOBITS &&
+	    !in_file(s->shdr.sh_offset, s->shdr.sh_size, m->file.size))
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "offset %#jx size %#jx beyond the end of the file "
+		    "(%#zx)", m->path, s->name, (uintmax_t)s->shdr.sh_offset,
+		    (uintmax_t)s->shdr.sh_size, m->file.size));
+	if ((s->shdr.sh_flags & SHF_ALLOC) &&
+	    s->shdr.sh_addr + s->shdr.sh_size > UINT32_MAX)
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "address %#jx size %#jx beyond the 32-bit address "
+		    "space", m->path, s->name, (uintmax_t)s->shdr.sh_addr,
+		    (uintmax_t)s->shdr.sh_size));
+	if ((s->shdr.sh_flags & SHF_ALLOC) &&
+	    s->shdr.sh_addralign > 1 &&
+	    s->shdr.sh_addr % s->shdr.sh_addralign != 0)
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "address %#jx is not aligned to its sh_addralign "
+		    "%#jx", m->path, s->name, (uintmax_t)s->shdr.sh_addr,
+		    (uintmax_t)s->shdr.sh_addralign));
+	entsize = table_entsize(s->shdr.sh_type);
+	if (entsize != 0 && (s->shdr.sh_entsize != entsize ||
+	    s->shdr.sh_size % entsize != 0))
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "sh_entsize %ju / sh_size %#jx do not fit entries "
+		    "of %ju bytes", m->path, s->name,
+		    (uintmax_t)s->shdr.sh_entsize,
+		    (uintmax_t)s->shdr.sh_size, (uintmax_t)entsize));
+	return (0);
+}
+
+/* Checks what a table's sh_link and sh_info name. */
+static int
+check_section_links(const struct module *m, const struct section *s,
+    struct padko_error *err)
+{
+
+	switch (s->shdr.sh_type) {
+	case SHT_SYMTAB:
+	case SHT_DYNSYM:
+		if (check_link(m, s, SHT_STRTAB, SHT_STRTAB, err) != 0)
+			return (-1);
+		if (s->shdr.sh_info > s->shdr.sh_size /
+		    sizeof(Elf32_Sym))
+			return (padko_fail(err, EX_DATAERR, "%s: section "
+			    "%s: sh_info %u beyond its %ju symbols",
+			    m->path, s->name, s->shdr.sh_info,
+			    (uintmax_t)(s->shdr.sh_size /
+			    sizeof(Elf32_Sym))));
+		break;
+	case SHT_DYNAMIC:
+		if (check_link(m, s, SHT_STRTAB, SHT_STRTAB, err) != 0)
+			return (-1);
+		break;
+	case SHT_HASH:
+		if (check_link(m, s, SHT_DYNSYM, SHT_SYMTAB, err) != 0)
+			return (-1);
+		break;
+	case SHT_REL:
+	case SHT_RELA:
+		if (s->shdr.sh_size > 0 && check_link(m, s, SHT_DYNSYM,
+		    SHT_SYMTAB, err) != 0)
+			return (-1);
+		if (s->shdr.sh_info >= m->nsections)
+			return (padko_fail(err, EX_DATAERR, "%s: section "
+			    "%s: sh_info %u out of range (%zu "
+			    "sections)", m->path, s->name, s->shdr.sh_info,
+			    m->nsections));
+		break;
+	case SHT_SYMTAB_SHNDX:
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "extended section indexes (SHT_SYMTAB_SHNDX) are "
+		    "not supported", m->path, s->name));
+	}
+	return (0);
+}
+
 int
 validate_section_headers(const struct module *m, struct padko_error *err)
 {
-	const struct section *s;
-	uint64_t entsize;
 	size_t i;
 
-	for (i = 1; i < m->nsections; i++) {
-		s = &m->sections[i];
-		if (!is_pow2_or_zero(s->shdr.sh_addralign))
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "sh_addralign %#jx is not a power of two", m->path, s->name, (uintmax_t)s->shdr.sh_addralign));
-		if (s->shdr.sh_type == SHT_GROUP ||
-		    (s->shdr.sh_flags & SHF_GROUP))
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "section groups belong to relocatable objects, not "
-			    "to linked modules", m->path, s->name));
-		if (s->shdr.sh_flags & SHF_TLS)
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "thread-local storage (SHF_TLS) has no place in a "
-			    "kernel module", m->path, s->name));
-		if ((s->shdr.sh_flags & SHF_COMPRESSED) &&
-		    (s->shdr.sh_flags & SHF_ALLOC))
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "SHF_COMPRESSED on an allocated section", m->path,
-			    s->name));
-		/*
-		 * Compressed sections hold debug data, bytes or strings: an
-		 * entry size beyond 1 is garbage, and libelf will not write it.
-		 */
-		if ((s->shdr.sh_flags & SHF_COMPRESSED) &&
-		    s->shdr.sh_entsize > 1)
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "compressed (SHF_COMPRESSED) with sh_entsize %ju",
-			    m->path, s->name, (uintmax_t)s->shdr.sh_entsize));
-		if (s->shdr.sh_entsize != 0 &&
-		    s->shdr.sh_size % s->shdr.sh_entsize != 0)
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "sh_size %#jx is not a multiple of sh_entsize %ju",
-			    m->path, s->name, (uintmax_t)s->shdr.sh_size,
-			    (uintmax_t)s->shdr.sh_entsize));
-		if (s->shdr.sh_type == SHT_NOBITS &&
-		    s->shdr.sh_offset > m->file.size)
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "NOBITS sh_offset %#jx beyond the end of the file "
-			    "(%#zx)", m->path, s->name, (uintmax_t)s->shdr.sh_offset,
-			    m->file.size));
-		if (s->shdr.sh_type != SHT_NOBITS && s->shdr.sh_size == 0 &&
-		    (s->shdr.sh_offset < sizeof(Elf32_Ehdr) ||
-		    (s->shdr.sh_offset >= m->ehdr.e_phoff &&
-		    s->shdr.sh_offset < m->ehdr.e_phoff +
-		    (uint64_t)m->ehdr.e_phnum * sizeof(Elf32_Phdr))))
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "offset %#jx inside the ELF or program headers",
-			    m->path, s->name, (uintmax_t)s->shdr.sh_offset));
-		if (s->shdr.sh_type != SHT_NOBITS &&
-		    !in_file(s->shdr.sh_offset, s->shdr.sh_size, m->file.size))
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "offset %#jx size %#jx beyond the end of the file "
-			    "(%#zx)", m->path, s->name, (uintmax_t)s->shdr.sh_offset,
-			    (uintmax_t)s->shdr.sh_size, m->file.size));
-		if ((s->shdr.sh_flags & SHF_ALLOC) &&
-		    s->shdr.sh_addr + s->shdr.sh_size > UINT32_MAX)
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "address %#jx size %#jx beyond the 32-bit address "
-			    "space", m->path, s->name, (uintmax_t)s->shdr.sh_addr,
-			    (uintmax_t)s->shdr.sh_size));
-		if ((s->shdr.sh_flags & SHF_ALLOC) &&
-		    s->shdr.sh_addralign > 1 &&
-		    s->shdr.sh_addr % s->shdr.sh_addralign != 0)
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "address %#jx is not aligned to its sh_addralign "
-			    "%#jx", m->path, s->name, (uintmax_t)s->shdr.sh_addr,
-			    (uintmax_t)s->shdr.sh_addralign));
-		entsize = table_entsize(s->shdr.sh_type);
-		if (entsize != 0 && (s->shdr.sh_entsize != entsize ||
-		    s->shdr.sh_size % entsize != 0))
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "sh_entsize %ju / sh_size %#jx do not fit entries "
-			    "of %ju bytes", m->path, s->name,
-			    (uintmax_t)s->shdr.sh_entsize,
-			    (uintmax_t)s->shdr.sh_size, (uintmax_t)entsize));
-		switch (s->shdr.sh_type) {
-		case SHT_SYMTAB:
-		case SHT_DYNSYM:
-			if (check_link(m, s, SHT_STRTAB, SHT_STRTAB, err) != 0)
-				return (-1);
-			if (s->shdr.sh_info > s->shdr.sh_size /
-			    sizeof(Elf32_Sym))
-				return (padko_fail(err, EX_DATAERR, "%s: section "
-				    "%s: sh_info %u beyond its %ju symbols",
-				    m->path, s->name, s->shdr.sh_info,
-				    (uintmax_t)(s->shdr.sh_size /
-				    sizeof(Elf32_Sym))));
-			break;
-		case SHT_DYNAMIC:
-			if (check_link(m, s, SHT_STRTAB, SHT_STRTAB, err) != 0)
-				return (-1);
-			break;
-		case SHT_HASH:
-			if (check_link(m, s, SHT_DYNSYM, SHT_SYMTAB, err) != 0)
-				return (-1);
-			break;
-		case SHT_REL:
-		case SHT_RELA:
-			if (s->shdr.sh_size > 0 && check_link(m, s, SHT_DYNSYM,
-			    SHT_SYMTAB, err) != 0)
-				return (-1);
-			if (s->shdr.sh_info >= m->nsections)
-				return (padko_fail(err, EX_DATAERR, "%s: section "
-				    "%s: sh_info %u out of range (%zu "
-				    "sections)", m->path, s->name, s->shdr.sh_info,
-				    m->nsections));
-			break;
-		case SHT_SYMTAB_SHNDX:
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "extended section indexes (SHT_SYMTAB_SHNDX) are "
-			    "not supported", m->path, s->name));
-		}
-	}
+	for (i = 1; i < m->nsections; i++)
+		if (check_section_fields(m, &m->sections[i], err) != 0 ||
+		    check_section_links(m, &m->sections[i], err) != 0)
+			return (-1);
 	return (check_file_overlaps(m, err));
 }
 
 static const GElf_Phdr *segment_holding(const struct module *m,
     uint64_t addr, uint64_t len);
 
-/* Checks the program headers, and how sections sit in the segments. */
-int
-validate_layout(const struct module *m, struct padko_error *err)
+/*
+ * Checks that every program header lies in the file and the 32-bit address
+ * space, and that the PT_LOADs come in order, each congruent to its
+ * alignment: what the layout planner shifts.
+ */
+static int
+check_loads(const struct module *m, struct padko_error *err)
 {
 	const GElf_Phdr *p, *prev;
-	const struct section *a, *b, *s;
 	size_t i;
 
 	for (i = 0; i < m->nphdrs; i++) {
@@ -491,6 +516,19 @@ validate_layout(const struct module *m, struct padko_error *err)
 			    (uintmax_t)p->p_vaddr));
 		prev = p;
 	}
+	return (0);
+}
+
+/*
+ * Checks that every other segment that describes something starts inside
+ * a PT_LOAD (it moves with what holds it), and PT_DYNAMIC's size.
+ */
+static int
+check_other_segments(const struct module *m, struct padko_error *err)
+{
+	const GElf_Phdr *p;
+	size_t i;
+
 	for (i = 0; i < m->nphdrs; i++) {
 		p = &m->phdrs[i];
 		if (p->p_type == PT_LOAD || (p->p_memsz == 0 && p->p_filesz == 0))
@@ -509,6 +547,21 @@ validate_layout(const struct module *m, struct padko_error *err)
 			    (uintmax_t)p->p_memsz,
 			    (uintmax_t)m->dynamic->shdr.sh_size));
 	}
+	return (0);
+}
+
+/*
+ * Checks that allocated sections do not overlap in memory, and that each
+ * lies in its PT_LOAD at the file offset the segment gives it: the
+ * planner moves sections and segments together.
+ */
+static int
+check_sections_in_segments(const struct module *m, struct padko_error *err)
+{
+	const GElf_Phdr *p;
+	const struct section *a, *b;
+	size_t i;
+
 	for (i = 0; i < m->nalloc; i++) {
 		a = m->alloc[i];
 		if (a->shdr.sh_flags & SHF_TLS)
@@ -537,6 +590,20 @@ validate_layout(const struct module *m, struct padko_error *err)
 			    (uintmax_t)p->p_offset, (uintmax_t)p->p_vaddr,
 			    (uintmax_t)p->p_filesz));
 	}
+	return (0);
+}
+
+/* Checks the program headers, and how sections sit in the segments. */
+int
+validate_layout(const struct module *m, struct padko_error *err)
+{
+	const GElf_Phdr *p;
+	const struct section *s;
+	size_t i;
+
+	if (check_loads(m, err) != 0 || check_other_segments(m, err) != 0 ||
+	    check_sections_in_segments(m, err) != 0)
+		return (-1);
 	for (i = 0; i < m->nphdrs; i++) {
 		p = &m->phdrs[i];
 		if (p->p_type == PT_DYNAMIC && (m->dynamic == NULL ||
