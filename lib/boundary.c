@@ -45,7 +45,9 @@
  * target (below: "Displaced references"), and one past the object before
  * a set, found at the set's start.  boundary_constrain() then checks the
  * planned layout against every decision: no value whose target lies
- * outside a set may fall inside it once padded.
+ * outside a set may fall inside it once padded.  So this stage sits above
+ * layout.c and code.c, whose answers it reads, and below rewrite.c and
+ * hazard.c, which read its decisions.
  *
  * This is the single place where these decisions are made; every such
  * site is recorded with its decision, target and evidence (the table that

@@ -33,6 +33,8 @@
  * bounded backward scan over the containing function, following register
  * copies, pointer arithmetic, stack spills and one loop back-edge; it is
  * not a decompiler, and says "cannot tell" whenever a chain breaks.
+ * boundary.c asks it; it reads only the module (module.c) and relocation
+ * entries (reloc.c).
  *
  * The shapes it recognises (kernel-contract.md):
  *	per-vnet base:	%fs:0 (curthread) -> [+td_vnet] -> [+vnet_data_base]

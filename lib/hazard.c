@@ -35,6 +35,7 @@
  * object of the set.  Targets come from the same classification that
  * padding uses (boundary.c), run on the module as given: one past a set's
  * last object (END), what follows (NEXT), a displaced value's target.
+ * Above layout.c and boundary.c, which it runs; called by entry.c.
  */
 
 #include <stdio.h>

@@ -27,7 +27,9 @@
  */
 
 /*
- * Memory for whole files and bulk contents.
+ * Memory for whole files and bulk contents, and the one way the library
+ * reads a module's file (file_image_open()).  Below every stage and the
+ * loader model: it knows bytes, not ELF.
  *
  * Reading a whole file into memory: a large one is mapped where the
  * system can map it, a small one (or one that cannot be mapped) is read

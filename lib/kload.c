@@ -27,12 +27,16 @@
  */
 
 /*
- * A model of FreeBSD's i386 kernel module loader (sys/kern/link_elf.c,
- * sys/i386/i386/elf_machdep.c), as kernel-contract.md describes it: what
- * it checks, how it maps the module, how it finds the per-CPU and per-vnet
- * sets through DT_HASH, and how it applies relocations, relocaddr()'s
- * half-open range included.  It reads only what the kernel reads: the
- * program headers and what .dynamic points to, never section headers.
+ * The loader model: FreeBSD's i386 kernel module loader
+ * (sys/kern/link_elf.c, sys/i386/i386/elf_machdep.c), as
+ * kernel-contract.md describes it: what it checks, how it maps the
+ * module, how it finds the per-CPU and per-vnet sets through DT_HASH, and
+ * how it applies relocations, relocaddr()'s half-open range included.  It
+ * reads only what the kernel reads: the program headers and what .dynamic
+ * points to, never section headers.  It includes bytes.h and image.h,
+ * never module.h, and keeps its own copy of what the kernel does with
+ * each relocation type and of the padding word (kload.h says why): it is
+ * the independent check of what the stages write.
  */
 
 #include <stdarg.h>

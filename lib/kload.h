@@ -27,9 +27,12 @@
  */
 
 /*
- * The model of the i386 kernel module loader (kload.c).  Besides padko's
- * own verification it serves the tests that run module code under
- * emulation: they load a module with it and map what it produced.
+ * The loader model (kload.c): FreeBSD's i386 kernel module loader, as a
+ * library.  Besides padko's own verification (verify.c) it serves the
+ * tests that run module code under emulation: they load a module with it
+ * and map what it produced.  It sees only bytes (bytes.h, image.h), never
+ * the module that the stages read, so that it checks their output
+ * independently.
  */
 #ifndef PADKO_KLOAD_H
 #define PADKO_KLOAD_H

@@ -33,6 +33,8 @@
  * first address after its predecessor that satisfies its sh_addralign (or
  * stays where it is when there is room), a new PT_LOAD keeps its file
  * offset congruent to its address, and the file is packed in order.
+ * The map from old addresses to new (layout_map_addr()) that the stages
+ * above ask lives here, with the table it searches.
  */
 
 #include <stdlib.h>

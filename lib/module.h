@@ -27,16 +27,23 @@
  */
 
 /*
- * The in-memory model of a module and the stages that work on it:
+ * A module in memory (struct module), its lookups (module.c), and the
+ * stages that work on it, declared from the bottom up: each calls only
+ * those declared before it (README.md, "Layout of the source").
  *
- *	image.c		bring the file into memory; memory for bulk contents
- *	model.c		read the ELF file into a module
+ *	module.c	look sections up by address; free the module
+ *	validate.c	check each part of the file before it is relied on
+ *	read.c		read the ELF file into the module
  *	layout.c	plan the new addresses and file offsets
- *	boundary.c	decide what each reference at a set's old end means
  *	code.c		read the instruction that holds a reference
+ *	boundary.c	decide what each reference reaches; check the layout
  *	rewrite.c	rewrite every reference to a moved address
  *	hazard.c	what the kernel would relocate wrongly, as given
- *	output.c	write the result with libelf
+ *	output.c	write the result with libelf, and check it
+ *
+ * Below them: bytes.h (bytes, errors), image.h (files, memory) and
+ * reloc.h (relocation types).  The loader model (kload.h) and verify.h
+ * do not include this file: they see only bytes.
  */
 #ifndef PADKO_MODULE_H
 #define PADKO_MODULE_H

@@ -30,8 +30,9 @@
  * Writing the result: with libelf under ELF_F_LAYOUT, so that every offset
  * is the one the plan chose, or byte for byte when nothing changed.  Files
  * are replaced atomically: a temporary file in the same directory,
- * written, read back and checked, flushed when it replaces a file, then
- * renamed into place.
+ * written, read back and checked (the padding words here, the loader
+ * model's verdict through verify.c, below), flushed when it replaces a
+ * file, then renamed into place.
  */
 
 #include <sys/stat.h>
@@ -160,8 +161,8 @@ out:
 
 /*
  * Checks what was written: every set that was to be padded ends in the
- * padding word, and the model of a current kernel's loader accepts the
- * file.  A failure here is padko's own bug.  (Its structure is not read
+ * padding word, and the loader model of a current kernel accepts the
+ * file (verify.c).  A failure here is padko's own bug.  (Its structure is not read
  * again as a module: the tests do that, and it would cost as much as
  * reading the input did.)
  */

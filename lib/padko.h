@@ -297,10 +297,12 @@ int	padko_write_fd(struct padko_module *m, int fd, struct padko_error *err);
 void	padko_close(struct padko_module *m);
 
 /*
- * Loads a module file (or image) in a model of the i386 kernel loader:
- * program header and .dynamic checks, the sets found through DT_HASH, the
- * padding checks of current kernels, every relocation applied.  Returns 0
- * with the verdict in the report, -1 when the file cannot be read at all.
+ * Loads a module file (or image) in the loader model, a model of the i386
+ * kernel loader: program header and .dynamic checks, the sets found
+ * through DT_HASH, the padding checks of current kernels, every relocation
+ * applied.  Returns 0 with the verdict in the report, -1 when the file
+ * cannot be read at all (padko_verify_file() reads only a regular file, as
+ * padko_open() does).
  */
 int	padko_verify_file(const char *path, enum padko_kernel kernel,
 	    struct padko_verify_report *r, struct padko_error *err);

@@ -31,7 +31,9 @@
  * .dynamic pointers, symbol values, relocation offsets, and the in-place
  * values of relocations that hold absolute addresses.  (A GOT's _DYNAMIC
  * word never needs it: the plan refuses any move relative to a GOT.)
- * Headers are taken from the plan when the file is written.
+ * Headers are taken from the plan when the file is written.  New values
+ * come from boundary.c's decisions and layout.c's map; relocation entries
+ * are read and written through reloc.c.
  */
 
 #include <stdlib.h>

@@ -31,7 +31,9 @@
  * count, index and link of the ELF header, section and program headers,
  * symbol, relocation and dynamic tables is checked against the file and
  * against each other before anything is planned.  Each failure names the
- * file, the structure and the value, and is EX_DATAERR.
+ * file, the structure and the value, and is EX_DATAERR.  read.c calls
+ * these checks between its steps, so validation sits below the reader; it
+ * looks sections up through module.c and relocation types in reloc.c.
  */
 
 #include <sys/param.h>
