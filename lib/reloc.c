@@ -64,8 +64,9 @@ static const struct reloc_type reloc_types[] = {
 	[R_386_IRELATIVE] =	{ "R_386_IRELATIVE", true, true },
 };
 
+/* What padko knows of a type, or NULL for a type it does not know. */
 static const struct reloc_type *
-reloc_type(unsigned type)
+known_type(unsigned type)
 {
 
 	if (type >= sizeof(reloc_types) / sizeof(reloc_types[0]))
@@ -79,7 +80,7 @@ reloc_type_name(unsigned type)
 {
 	const struct reloc_type *t;
 
-	return ((t = reloc_type(type)) != NULL ? t->name : NULL);
+	return ((t = known_type(type)) != NULL ? t->name : NULL);
 }
 
 /* Whether the kernel's i386 loader handles this dynamic relocation type. */
@@ -88,7 +89,7 @@ reloc_kernel_accepts(unsigned type)
 {
 	const struct reloc_type *t;
 
-	return ((t = reloc_type(type)) != NULL && t->accepted);
+	return ((t = known_type(type)) != NULL && t->accepted);
 }
 
 /*
@@ -103,7 +104,7 @@ reloc_value_is_address(unsigned type, unsigned sym)
 
 	if (type == R_386_32)
 		return (sym == 0);
-	return ((t = reloc_type(type)) != NULL && t->address);
+	return ((t = known_type(type)) != NULL && t->address);
 }
 
 /* How many entries a table of type sh_type (SHT_REL or SHT_RELA) holds. */
