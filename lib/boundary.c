@@ -45,7 +45,9 @@
  * target (below: "Displaced references"), and one past the object before
  * a set, found at the set's start.  boundary_constrain() then checks the
  * planned layout against every decision: no value whose target lies
- * outside a set may fall inside it once padded.
+ * outside a set may fall inside it once padded.  So this stage sits above
+ * layout.c and code.c, whose answers it reads, and below rewrite.c and
+ * hazard.c, which read its decisions.
  *
  * This is the single place where these decisions are made; every such
  * site is recorded with its decision, target and evidence (the table that
@@ -79,11 +81,11 @@ padko_meaning_name(enum padko_boundary_meaning meaning)
 
 /* The non-empty allocated section that starts exactly at addr, or NULL. */
 static const struct section *
-section_starting_at(const struct module *m, GElf_Addr addr)
+section_starting_at(struct module *m, GElf_Addr addr)
 {
 	const struct section *s;
 
-	s = model_section_at(m, addr);
+	s = module_section_at(m, addr);
 	if (s != NULL && s->shdr.sh_addr == addr)
 		return (s);
 	return (NULL);
@@ -303,11 +305,11 @@ shift_of(const struct section *s)
 
 /* Whether addr lies between two allocated sections (an alignment gap). */
 static bool
-in_gap(const struct module *m, GElf_Addr addr)
+in_gap(struct module *m, GElf_Addr addr)
 {
 
 	return (m->nalloc > 0 && addr > m->alloc[0]->shdr.sh_addr &&
-	    model_section_at(m, addr) == NULL);
+	    module_section_at(m, addr) == NULL);
 }
 
 /*
@@ -344,7 +346,7 @@ object_room(const struct module *m, const struct section *sec, GElf_Addr addr)
  * another amount.  Fills the seam when it does.
  */
 static bool
-displacement_seam(const struct module *m, GElf_Addr where, GElf_Addr value,
+displacement_seam(struct module *m, GElf_Addr where, GElf_Addr value,
     struct seam *sm)
 {
 	const struct section *site, *c;
@@ -354,12 +356,12 @@ displacement_seam(const struct module *m, GElf_Addr where, GElf_Addr value,
 	 * Most values lie in code, or in data further than a displacement
 	 * from the section's end: decided by the value alone.
 	 */
-	c = model_section_at(m, value);
+	c = module_section_at(m, value);
 	if (c != NULL && ((c->shdr.sh_flags & SHF_EXECINSTR) ||
 	    (is_data(c) && c->shdr.sh_addr + c->shdr.sh_size - value >
 	    DISPLACEMENT_WINDOW) || (!is_data(c) && value == c->shdr.sh_addr)))
 		return (false);
-	site = model_section_at(m, where);
+	site = module_section_at(m, where);
 	if (site == NULL || !(site->shdr.sh_flags & SHF_EXECINSTR))
 		return (false);
 	sm->holder = c;
@@ -414,7 +416,7 @@ name_target(const struct module *m, const struct section *t, GElf_Addr at,
 
 /* Sets a displaced reference's decision: with its target, or kept. */
 static void
-settle_displaced(const struct module *m, struct boundary_ref *ref,
+settle_displaced(struct module *m, struct boundary_ref *ref,
     bool with_target, bool decided)
 {
 	struct padko_boundary_report *r;
@@ -654,7 +656,7 @@ add_lint(struct module *m, struct code_reader *code,
 	struct boundary_ref *ref;
 	const char *object;
 
-	prev = model_section_ending_at(m, value);
+	prev = module_section_ending_at(m, value);
 	if (prev == NULL || prev == set->sec)
 		return (0);
 	code_examine(code, where, &ev);
@@ -762,28 +764,20 @@ examine_relocations(struct module *m, struct code_reader **code,
     const struct section *rs, struct padko_error *err)
 {
 	const struct section *target;
-	const Elf32_Rel *rel;
-	const Elf32_Rela *rela;
+	struct reloc r;
 	GElf_Addr where, value;
 	size_t j, n;
-	unsigned info;
 
-	rel = rs->data->d_buf;
-	rela = rs->data->d_buf;
-	n = rs->data->d_size / (rs->shdr.sh_type == SHT_REL ? sizeof(*rel) :
-	    sizeof(*rela));
+	n = reloc_count(rs->shdr.sh_type, rs->data->d_size);
 	for (j = 0; j < n; j++) {
-		info = rs->shdr.sh_type == SHT_REL ? rel[j].r_info :
-		    rela[j].r_info;
-		if (!reloc_value_is_address(ELF32_R_TYPE(info),
-		    ELF32_R_SYM(info)))
+		reloc_get(rs->data->d_buf, rs->shdr.sh_type, j, &r);
+		if (!reloc_value_is_address(r.type, r.sym))
 			continue;
+		where = r.offset;
 		if (rs->shdr.sh_type == SHT_RELA) {
-			where = rela[j].r_offset;
-			value = (uint32_t)rela[j].r_addend;
+			value = (uint32_t)r.addend;
 		} else {
-			where = rel[j].r_offset;
-			target = model_section_at(m, where);
+			target = module_section_at(m, where);
 			if (target == NULL || target->data == NULL ||
 			    where - target->shdr.sh_addr + 4 >
 			    target->shdr.sh_size)
@@ -1021,7 +1015,7 @@ boundary_notes_final(struct module *m)
  * with what holds it.
  */
 GElf_Addr
-boundary_map_value(const struct module *m, enum padko_ref_site site,
+boundary_map_value(struct module *m, enum padko_ref_site site,
     uint64_t where, GElf_Addr value)
 {
 	const struct boundary_ref *ref;

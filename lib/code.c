@@ -33,6 +33,8 @@
  * bounded backward scan over the containing function, following register
  * copies, pointer arithmetic, stack spills and one loop back-edge; it is
  * not a decompiler, and says "cannot tell" whenever a chain breaks.
+ * boundary.c asks it; it reads only the module (module.c) and relocation
+ * entries (reloc.c).
  *
  * The shapes it recognises (kernel-contract.md):
  *	per-vnet base:	%fs:0 (curthread) -> [+td_vnet] -> [+vnet_data_base]
@@ -112,7 +114,7 @@ struct decoded_fn {
  */
 #define	WINDOW_SETTLE	4
 struct code_reader {
-	const struct module	*m;
+	struct module		*m;		/* its lookups cache in it */
 	csh			 cs;		/* Intel syntax, with details */
 	csh			 att;		/* AT&T syntax, for text */
 	GElf_Addr		*starts;	/* candidate function starts */
@@ -232,7 +234,7 @@ code_warm_up(void)
 }
 
 struct code_reader *
-code_reader_new(const struct module *m, struct padko_error *err)
+code_reader_new(struct module *m, struct padko_error *err)
 {
 	struct code_reader *r;
 	GElf_Addr *tmp;
@@ -717,6 +719,28 @@ trace_address(const struct code_reader *r, size_t at, const x86_op_mem *mem,
 }
 
 /*
+ * A number computed by imul with a constant or shl by one: a plain value,
+ * and the step it is a multiple of (what an index walks an array by).
+ */
+static void
+trace_multiple(const cs_insn *in, struct origin *o)
+{
+	const cs_x86 *x = &in->detail->x86;
+
+	set_origin(o, ORIGIN_PLAIN, "a computed number");
+	if (in->id == X86_INS_IMUL && x->op_count == 3 &&
+	    x->operands[2].type == X86_OP_IMM && x->operands[2].imm > 0)
+		o->stride = x->operands[2].imm;
+	else if (in->id == X86_INS_SHL && x->op_count == 2 &&
+	    x->operands[1].type == X86_OP_IMM && x->operands[1].imm > 0 &&
+	    x->operands[1].imm < 31)
+		o->stride = (int64_t)1 << x->operands[1].imm;
+	if (o->stride != 0)
+		snprintf(o->why, sizeof(o->why), "a multiple of %jd",
+		    (intmax_t)o->stride);
+}
+
+/*
  * Where the value of reg just before instruction `at' comes from: found
  * by walking back to its definition.
  */
@@ -792,22 +816,8 @@ trace_reg(const struct code_reader *r, size_t at, x86_reg reg, int depth,
 		}
 		break;
 	case X86_INS_IMUL:
-		set_origin(o, ORIGIN_PLAIN, "a computed number");
-		if (x->op_count == 3 && x->operands[2].type == X86_OP_IMM &&
-		    x->operands[2].imm > 0) {
-			o->stride = x->operands[2].imm;
-			snprintf(o->why, sizeof(o->why), "a multiple of %jd",
-			    (intmax_t)o->stride);
-		}
-		return;
 	case X86_INS_SHL:
-		set_origin(o, ORIGIN_PLAIN, "a computed number");
-		if (x->op_count == 2 && x->operands[1].type == X86_OP_IMM &&
-		    x->operands[1].imm > 0 && x->operands[1].imm < 31) {
-			o->stride = (int64_t)1 << x->operands[1].imm;
-			snprintf(o->why, sizeof(o->why), "a multiple of %jd",
-			    (intmax_t)o->stride);
-		}
+		trace_multiple(in, o);
 		return;
 	case X86_INS_MOVZX:
 	case X86_INS_MOVSX:
@@ -1294,7 +1304,7 @@ code_examine(struct code_reader *r, GElf_Addr where, struct code_evidence *ev)
 		calibrate(r);
 		r->calibrated = true;
 	}
-	s = model_section_at(r->m, where);
+	s = module_section_at(r->m, where);
 	if (!is_code(s))
 		return;
 	ev->in_code = true;
@@ -1382,10 +1392,10 @@ calibrated(const struct module *m, const size_t *seen)
 static void
 calibrate(struct code_reader *r)
 {
-	const struct module *m = r->m;
+	struct module *m = r->m;
 	const struct section *rs, *target;
-	const Elf32_Rel *rel;
 	const cs_x86 *x;
+	struct reloc rel;
 	struct origin o;
 	GElf_Addr where, value;
 	size_t i, j, n, budget, seen[PADKO_NSET_KINDS];
@@ -1402,13 +1412,13 @@ calibrate(struct code_reader *r)
 		if (rs->shdr.sh_type != SHT_REL ||
 		    !(rs->shdr.sh_flags & SHF_ALLOC) || rs->data == NULL)
 			continue;
-		rel = rs->data->d_buf;
-		n = rs->data->d_size / sizeof(*rel);
+		n = reloc_count(SHT_REL, rs->data->d_size);
 		for (j = 0; j < n && budget > 0 && !enough; j++) {
-			if (ELF32_R_TYPE(rel[j].r_info) != R_386_RELATIVE)
+			reloc_get(rs->data->d_buf, SHT_REL, j, &rel);
+			if (rel.type != R_386_RELATIVE)
 				continue;
-			where = rel[j].r_offset;
-			target = model_section_at(m, where);
+			where = rel.offset;
+			target = module_section_at(m, where);
 			if (!is_code(target) || where - target->shdr.sh_addr +
 			    4 > target->shdr.sh_size)
 				continue;

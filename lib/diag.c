@@ -26,10 +26,15 @@
  * SUCH DAMAGE.
  */
 
+/*
+ * The words every stage and the loader model share: errors as values
+ * (padko_fail()) and the names of the two linker sets, in one place.
+ */
+
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "module.h"
+#include "bytes.h"
 
 /* Records an error code and message; always returns -1 for tail calls. */
 int
@@ -44,4 +49,20 @@ padko_fail(struct padko_error *err, int code, const char *fmt, ...)
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
 	return (-1);
+}
+
+static const char *const set_names[PADKO_NSET_KINDS] = {
+	[PADKO_SET_VNET] = "set_vnet",
+	[PADKO_SET_PCPU] = "set_pcpu",
+};
+
+/*
+ * A set's section name; its symbols are __start_ and __stop_ followed by
+ * it (the loader model builds them from it too).
+ */
+const char *
+padko_set_name(enum padko_set_kind kind)
+{
+
+	return (set_names[kind]);
 }

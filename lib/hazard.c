@@ -35,6 +35,7 @@
  * object of the set.  Targets come from the same classification that
  * padding uses (boundary.c), run on the module as given: one past a set's
  * last object (END), what follows (NEXT), a displaced value's target.
+ * Above layout.c and boundary.c, which it runs; called by entry.c.
  */
 
 #include <stdio.h>
@@ -63,7 +64,7 @@ set_moving(const struct module *m, GElf_Addr value)
 
 /* The set whose object a decided reference reaches, or -1. */
 static int
-set_reached(const struct module *m, const struct boundary_ref *ref)
+set_reached(struct module *m, const struct boundary_ref *ref)
 {
 	const struct section *next;
 
@@ -73,7 +74,7 @@ set_reached(const struct module *m, const struct boundary_ref *ref)
 	case PADKO_BOUNDARY_STOP:
 		return (-1);
 	case PADKO_BOUNDARY_NEXT:
-		next = model_section_at(m, ref->report.old_value);
+		next = module_section_at(m, ref->report.old_value);
 		return (next != NULL && next->shdr.sh_addr ==
 		    ref->report.old_value ? next->set : -1);
 	case PADKO_BOUNDARY_DISPLACED:

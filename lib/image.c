@@ -27,7 +27,9 @@
  */
 
 /*
- * Memory for whole files and bulk contents.
+ * Memory for whole files and bulk contents, and the one way the library
+ * reads a module's file (file_image_open()).  Below every stage and the
+ * loader model: it knows bytes, not ELF.
  *
  * Reading a whole file into memory: a large one is mapped where the
  * system can map it, a small one (or one that cannot be mapped) is read
@@ -47,10 +49,15 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 
-#include "module.h"
+#include "bytes.h"
+#include "image.h"
 
 /* The size of a transparent huge page on x86 and most other systems. */
 #define	HUGE_PAGE_SIZE	((size_t)2 << 20)
@@ -113,6 +120,39 @@ file_image_read(int fd, struct file_image *img)
 		}
 	}
 	return (read_into_buffer(fd, (size_t)st.st_size, img));
+}
+
+/*
+ * Reads a module's file: the one way the library reads a module from a
+ * path (padko_open(), padko_verify_file()).  Only a regular file is a
+ * module; anything else is refused before it is read.
+ */
+int
+file_image_open(const char *path, struct file_image *img,
+    struct padko_error *err)
+{
+	struct stat st;
+	int fd;
+
+	img->bytes = NULL;
+	img->size = 0;
+	img->mapped = false;
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return (padko_fail(err, EX_NOINPUT, "%s: %s", path,
+		    strerror(errno)));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return (padko_fail(err, EX_NOINPUT, "%s: not a regular file",
+		    path));
+	}
+	if (file_image_read(fd, img) != 0) {
+		padko_fail(err, EX_IOERR, "%s: read: %s", path,
+		    strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	close(fd);
+	return (0);
 }
 
 /*

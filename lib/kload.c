@@ -27,12 +27,16 @@
  */
 
 /*
- * A model of FreeBSD's i386 kernel module loader (sys/kern/link_elf.c,
- * sys/i386/i386/elf_machdep.c), as kernel-contract.md describes it: what
- * it checks, how it maps the module, how it finds the per-CPU and per-vnet
- * sets through DT_HASH, and how it applies relocations, relocaddr()'s
- * half-open range included.  It reads only what the kernel reads: the
- * program headers and what .dynamic points to, never section headers.
+ * The loader model: FreeBSD's i386 kernel module loader
+ * (sys/kern/link_elf.c, sys/i386/i386/elf_machdep.c), as
+ * kernel-contract.md describes it: what it checks, how it maps the
+ * module, how it finds the per-CPU and per-vnet sets through DT_HASH, and
+ * how it applies relocations, relocaddr()'s half-open range included.  It
+ * reads only what the kernel reads: the program headers and what .dynamic
+ * points to, never section headers.  It includes bytes.h and image.h,
+ * never module.h, and keeps its own copy of what the kernel does with
+ * each relocation type and of the padding word (kload.h says why): it is
+ * the independent check of what the stages write.
  */
 
 #include <stdarg.h>
@@ -41,17 +45,14 @@
 #include <string.h>
 #include <sysexits.h>
 
-#include "kload.h"
+#include <gelf.h>
+
+#include "bytes.h"
 #include "elfdefs.h"
-#include "module.h"
+#include "image.h"
+#include "kload.h"
 
 #define	KLOAD_PAGE	4096u
-#define	KLOAD_PADDING	0x90909090u
-
-static const char *const set_names[PADKO_NSET_KINDS] = {
-	[PADKO_SET_VNET] = "vnet",
-	[PADKO_SET_PCPU] = "pcpu",
-};
 
 static uint32_t
 trunc_page(uint32_t v)
@@ -98,12 +99,11 @@ view_holds(const struct kload_view *v, uint64_t addr, uint64_t len)
 
 /*
  * image_at() for the ranges that the segment of the last read does not
- * hold: see there.
+ * hold: see there.  Records the segment found, or that none served.
  */
 static unsigned char *
-image_search(const struct kload *k, uint64_t addr, uint64_t len)
+image_search(struct kload *k, uint64_t addr, uint64_t len)
 {
-	struct kload *kk = (struct kload *)k;
 	const struct kload_view *v;
 	size_t i;
 
@@ -114,11 +114,11 @@ image_search(const struct kload *k, uint64_t addr, uint64_t len)
 	for (i = 0; i < k->nview; i++) {
 		v = &k->view[i];
 		if (view_holds(v, addr, len)) {
-			kk->view_hit = i;
+			k->view_hit = i;
 			return ((unsigned char *)v->bytes + (addr - v->vaddr));
 		}
 	}
-	kk->view_short = 1;
+	k->view_short = 1;
 	return (NULL);
 }
 
@@ -131,7 +131,7 @@ image_search(const struct kload *k, uint64_t addr, uint64_t len)
  * the last one is tried first, here.
  */
 static inline unsigned char *
-image_at(const struct kload *k, uint64_t addr, uint64_t len)
+image_at(struct kload *k, uint64_t addr, uint64_t len)
 {
 	const struct kload_view *v;
 
@@ -161,6 +161,93 @@ loads_disjoint(const GElf_Phdr *ph, size_t n)
 	return (1);
 }
 
+/*
+ * The ELF header checks of link_elf_load_file(), and where the program
+ * header table lies: 1 (refused) or 0, with the number of entries in *n.
+ */
+static int
+check_file_header(struct kload *k, Elf *e, size_t max, size_t *n)
+{
+	GElf_Ehdr eh;
+
+	if (gelf_getehdr(e, &eh) == NULL || gelf_getclass(e) != ELFCLASS32 ||
+	    eh.e_ident[EI_DATA] != ELFDATA2LSB)
+		return (refuse(k, "Unsupported file layout"));
+	if (eh.e_machine != EM_386)
+		return (refuse(k, "Unsupported machine"));
+	if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN)
+		return (refuse(k, "Unsupported file type"));
+	/* The table lies in the first page: at most 128 entries. */
+	if (eh.e_phentsize != sizeof(Elf32_Phdr) ||
+	    eh.e_phoff + (uint64_t)eh.e_phnum * eh.e_phentsize > KLOAD_PAGE ||
+	    elf_getphdrnum(e, n) != 0 || *n > max)
+		return (refuse(k, "Unreadable program headers"));
+	return (0);
+}
+
+/*
+ * Reads the program headers as the loader walks them: at most
+ * KLOAD_MAXSEGS PT_LOADs (the first and last kept), a PT_DYNAMIC.
+ */
+static int
+read_program_headers(struct kload *k, Elf *e, GElf_Phdr *ph, size_t n,
+    const GElf_Phdr **first, const GElf_Phdr **last)
+{
+	size_t i, nload;
+
+	nload = 0;
+	*first = *last = NULL;
+	k->have_dynamic = 0;
+	for (i = 0; i < n; i++) {
+		if (gelf_getphdr(e, (int)i, &ph[i]) == NULL)
+			return (refuse(k, "Unreadable program headers"));
+		if (ph[i].p_type == PT_LOAD) {
+			if (++nload > KLOAD_MAXSEGS)
+				return (refuse(k, "Too many sections"));
+			if (*first == NULL)
+				*first = &ph[i];
+			*last = &ph[i];
+		} else if (ph[i].p_type == PT_DYNAMIC) {
+			k->have_dynamic = 1;
+			k->dynamic = (uint32_t)ph[i].p_vaddr;
+			k->dynamic_size = (uint32_t)ph[i].p_memsz;
+		}
+	}
+	if (!k->have_dynamic)
+		return (refuse(k, "Object is not dynamically-linked"));
+	if (*first == NULL)
+		return (refuse(k, "No sections"));
+	return (0);
+}
+
+/*
+ * The extent of the mapping, from the first PT_LOAD's page to the last
+ * one's end, and that every PT_LOAD lies in it and in the file.
+ */
+static int
+size_image(struct kload *k, const GElf_Phdr *ph, size_t n,
+    const GElf_Phdr *first, const GElf_Phdr *last, size_t fsize)
+{
+	size_t i;
+
+	k->vaddr = trunc_page((uint32_t)first->p_vaddr);
+	if (last->p_vaddr + last->p_memsz < k->vaddr ||
+	    round_page(last->p_vaddr + last->p_memsz) - k->vaddr > (1u << 30))
+		return (refuse(k, "Unsupported file layout"));
+	k->size = round_page(last->p_vaddr + last->p_memsz) - k->vaddr;
+	for (i = 0; i < n; i++) {
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		if (ph[i].p_filesz > ph[i].p_memsz ||
+		    ph[i].p_offset > fsize ||
+		    ph[i].p_filesz > fsize - ph[i].p_offset ||
+		    ph[i].p_vaddr < k->vaddr || ph[i].p_memsz > k->size ||
+		    ph[i].p_vaddr - k->vaddr > k->size - ph[i].p_memsz)
+			return (refuse(k, "Unreadable segment %zu", i));
+	}
+	return (0);
+}
+
 /* Maps the PT_LOAD segments as the loader does, in one piece. */
 static int
 map_segments(struct kload *k, const unsigned char *file, size_t fsize,
@@ -168,9 +255,8 @@ map_segments(struct kload *k, const unsigned char *file, size_t fsize,
 {
 	const GElf_Phdr *first, *last;
 	GElf_Phdr ph[KLOAD_PAGE / sizeof(Elf32_Phdr)];
-	GElf_Ehdr eh;
 	Elf *e;
-	size_t i, n, nload;
+	size_t i, n;
 	int rc;
 
 	if ((e = elf_memory((char *)file, fsize)) == NULL ||
@@ -180,76 +266,11 @@ map_segments(struct kload *k, const unsigned char *file, size_t fsize,
 		return (padko_fail(err, EX_DATAERR, "%s: not an ELF file",
 		    path));
 	}
-	rc = 0;
-	if (gelf_getehdr(e, &eh) == NULL || gelf_getclass(e) != ELFCLASS32 ||
-	    eh.e_ident[EI_DATA] != ELFDATA2LSB) {
-		rc = refuse(k, "Unsupported file layout");
+	if ((rc = check_file_header(k, e, sizeof(ph) / sizeof(ph[0]),
+	    &n)) != 0 ||
+	    (rc = read_program_headers(k, e, ph, n, &first, &last)) != 0 ||
+	    (rc = size_image(k, ph, n, first, last, fsize)) != 0)
 		goto out;
-	}
-	if (eh.e_machine != EM_386) {
-		rc = refuse(k, "Unsupported machine");
-		goto out;
-	}
-	if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) {
-		rc = refuse(k, "Unsupported file type");
-		goto out;
-	}
-	/* The table lies in the first page: at most 128 entries. */
-	if (eh.e_phentsize != sizeof(Elf32_Phdr) ||
-	    eh.e_phoff + (uint64_t)eh.e_phnum * eh.e_phentsize > KLOAD_PAGE ||
-	    elf_getphdrnum(e, &n) != 0 || n > sizeof(ph) / sizeof(ph[0])) {
-		rc = refuse(k, "Unreadable program headers");
-		goto out;
-	}
-	nload = 0;
-	first = last = NULL;
-	k->have_dynamic = 0;
-	for (i = 0; i < n; i++) {
-		if (gelf_getphdr(e, (int)i, &ph[i]) == NULL) {
-			rc = refuse(k, "Unreadable program headers");
-			goto out;
-		}
-		if (ph[i].p_type == PT_LOAD) {
-			if (++nload > KLOAD_MAXSEGS) {
-				rc = refuse(k, "Too many sections");
-				goto out;
-			}
-			if (first == NULL)
-				first = &ph[i];
-			last = &ph[i];
-		} else if (ph[i].p_type == PT_DYNAMIC) {
-			k->have_dynamic = 1;
-			k->dynamic = (uint32_t)ph[i].p_vaddr;
-			k->dynamic_size = (uint32_t)ph[i].p_memsz;
-		}
-	}
-	if (!k->have_dynamic) {
-		rc = refuse(k, "Object is not dynamically-linked");
-		goto out;
-	}
-	if (first == NULL) {
-		rc = refuse(k, "No sections");
-		goto out;
-	}
-	k->vaddr = trunc_page((uint32_t)first->p_vaddr);
-	if (last->p_vaddr + last->p_memsz < k->vaddr ||
-	    round_page(last->p_vaddr + last->p_memsz) - k->vaddr > (1u << 30)) {
-		rc = refuse(k, "Unsupported file layout");
-		goto out;
-	}
-	k->size = round_page(last->p_vaddr + last->p_memsz) - k->vaddr;
-	for (i = 0; i < n; i++) {
-		if (ph[i].p_type != PT_LOAD)
-			continue;
-		if (ph[i].p_filesz > ph[i].p_memsz ||
-		    ph[i].p_offset > fsize ||
-		    ph[i].p_filesz > fsize - ph[i].p_offset ||
-		    ph[i].p_vaddr < k->vaddr || ph[i].p_memsz > k->size ||
-		    ph[i].p_vaddr - k->vaddr > k->size - ph[i].p_memsz) {
-			rc = refuse(k, "Unreadable segment %zu", i);
-			goto out;
-		}
-	}
 	/* Without an image, each segment is read where it lies in the file. */
 	if (k->accept_only && loads_disjoint(ph, n)) {
 		for (i = 0; i < n; i++)
@@ -378,7 +399,7 @@ sym_shndx(const unsigned char *sym)
 
 /* The name of dynamic symbol i, or NULL when it lies outside .dynstr. */
 static const char *
-sym_name(const struct kload *k, uint32_t i)
+sym_name(struct kload *k, uint32_t i)
 {
 	const unsigned char *sym, *str;
 	uint32_t off;
@@ -395,7 +416,7 @@ sym_name(const struct kload *k, uint32_t i)
 }
 
 int
-kload_lookup(const struct kload *k, const char *name, uint32_t *value)
+kload_lookup(struct kload *k, const char *name, uint32_t *value)
 {
 	const unsigned char *sym;
 	const char *n;
@@ -434,8 +455,8 @@ parse_set(struct kload *k, enum padko_set_kind kind, const char *path)
 	uint32_t size;
 
 	s = &k->sets[kind];
-	snprintf(start, sizeof(start), "__start_set_%s", set_names[kind]);
-	snprintf(stop, sizeof(stop), "__stop_set_%s", set_names[kind]);
+	snprintf(start, sizeof(start), "__start_%s", padko_set_name(kind));
+	snprintf(stop, sizeof(stop), "__stop_%s", padko_set_name(kind));
 	if (kload_lookup(k, start, &s->start) != 0 ||
 	    kload_lookup(k, stop, &s->stop) != 0)
 		return (0);
@@ -554,18 +575,49 @@ symbol_value(struct kload *k, uint32_t idx, uint32_t *value)
 	return (rc);
 }
 
+/*
+ * What elf_machdep.c's elf_reloc_internal() does with a relocation type.
+ * The loader model's own copy of that knowledge, apart from reloc.c's on
+ * purpose (kload.h).
+ */
+enum kload_reloc_action
+kload_reloc_action(unsigned type)
+{
+
+	switch (type) {
+	case R_386_NONE:
+		return (KLOAD_RELOC_NONE);
+	case R_386_RELATIVE:
+		return (KLOAD_RELOC_RELATIVE);
+	case R_386_32:
+		return (KLOAD_RELOC_ABS32);
+	case R_386_PC32:
+		return (KLOAD_RELOC_PC32);
+	case R_386_GLOB_DAT:
+	case PADKO_R_386_JMP_SLOT:
+		return (KLOAD_RELOC_SYMBOL);
+	case R_386_IRELATIVE:
+		return (KLOAD_RELOC_IRELATIVE);
+	case R_386_COPY:
+		return (KLOAD_RELOC_COPY);
+	}
+	return (KLOAD_RELOC_UNEXPECTED);
+}
+
 /* Applies one relocation; counts R_386_RELATIVE moved or left at an end. */
 static int
 apply(struct kload *k, uint32_t offset, uint32_t info, uint32_t addend,
     int has_addend)
 {
+	enum kload_reloc_action action;
 	unsigned char *where;
 	uint32_t type, idx, value, moved;
 	int i;
 
 	type = ELF32_R_TYPE(info);
 	idx = ELF32_R_SYM(info);
-	if (type == R_386_NONE)
+	action = kload_reloc_action(type);
+	if (action == KLOAD_RELOC_NONE)
 		return (0);
 	if ((where = image_at(k, offset, 4)) == NULL)
 		return (refuse(k, "relocation at %#x outside the module",
@@ -576,8 +628,8 @@ apply(struct kload *k, uint32_t offset, uint32_t info, uint32_t addend,
 	 */
 	if (!has_addend && k->image != NULL)
 		addend = le32_read(where);
-	switch (type) {
-	case R_386_RELATIVE:
+	switch (action) {
+	case KLOAD_RELOC_RELATIVE:
 		/* Nothing more to check: the value only matters when stored. */
 		if (k->image == NULL)
 			return (0);
@@ -590,29 +642,28 @@ apply(struct kload *k, uint32_t offset, uint32_t info, uint32_t addend,
 				k->relative_at_end++;
 		value = moved;
 		break;
-	case R_386_32:
+	case KLOAD_RELOC_ABS32:
 		if (symbol_value(k, idx, &value) != 0)
 			return (refuse(k, "undefined symbol %u for relocation "
 			    "at %#x", idx, offset));
 		value += addend;
 		break;
-	case R_386_PC32:
+	case KLOAD_RELOC_PC32:
 		if (symbol_value(k, idx, &value) != 0)
 			return (refuse(k, "undefined symbol %u for relocation "
 			    "at %#x", idx, offset));
 		value += addend - (k->relocbase + offset);
 		break;
-	case R_386_GLOB_DAT:
-	case PADKO_R_386_JMP_SLOT:
+	case KLOAD_RELOC_SYMBOL:
 		if (symbol_value(k, idx, &value) != 0)
 			return (refuse(k, "undefined symbol %u for relocation "
 			    "at %#x", idx, offset));
 		break;
-	case R_386_IRELATIVE:
+	case KLOAD_RELOC_IRELATIVE:
 		/* The kernel calls the resolver; the model keeps its address. */
 		value = k->relocbase + addend;
 		break;
-	case R_386_COPY:
+	case KLOAD_RELOC_COPY:
 		return (refuse(k, "COPY relocs not supported"));
 	default:
 		return (refuse(k, "kldload: unexpected relocation type %u, "

@@ -27,9 +27,12 @@
  */
 
 /*
- * The model of the i386 kernel module loader (kload.c).  Besides padko's
- * own verification it serves the tests that run module code under
- * emulation: they load a module with it and map what it produced.
+ * The loader model (kload.c): FreeBSD's i386 kernel module loader, as a
+ * library.  Besides padko's own verification (verify.c) it serves the
+ * tests that run module code under emulation: they load a module with it
+ * and map what it produced.  It sees only bytes (bytes.h, image.h), never
+ * the module that the stages read, so that it checks their output
+ * independently.
  */
 #ifndef PADKO_KLOAD_H
 #define PADKO_KLOAD_H
@@ -114,12 +117,40 @@ struct kload {
 };
 
 /*
+ * What the kernel does with each relocation type (kload_reloc_action()).
+ * The loader model keeps this apart from the stages' reloc.c on purpose:
+ * it checks their output, so it must not share their mistakes.
+ * test_reloc.c checks that the two agree on every type.
+ */
+enum kload_reloc_action {
+	KLOAD_RELOC_UNEXPECTED,	/* refused: "unexpected relocation type" */
+	KLOAD_RELOC_COPY,	/* refused: "COPY relocs not supported" */
+	KLOAD_RELOC_NONE,	/* ignored */
+	KLOAD_RELOC_RELATIVE,	/* base + in-place value, moved by relocaddr() */
+	KLOAD_RELOC_IRELATIVE,	/* base + in-place value: the resolver */
+	KLOAD_RELOC_ABS32,	/* S + A */
+	KLOAD_RELOC_PC32,	/* S + A - P */
+	KLOAD_RELOC_SYMBOL	/* S (GLOB_DAT, JMP_SLOT) */
+};
+
+enum kload_reloc_action kload_reloc_action(unsigned type);
+
+/*
  * Loads a module image as the kernel would.  Returns -1 only when the
  * model itself fails (err is set); a module the kernel refuses returns 0
  * with accepted == 0 and the kernel's message.
  */
 int	kload_run(struct kload *k, const unsigned char *file, size_t size,
 	    const char *path, struct padko_error *err);
+
+/*
+ * The word the kernel wants in the last 4 bytes of a set (link_elf.c).
+ * The same number as PADKO_PAD_WORD, written out again on purpose: the
+ * writer's self-check runs this model on its output, and a model that took
+ * padko's own constant could not tell padko that it got it wrong.
+ * test_kload.c checks that the two agree.
+ */
+#define	KLOAD_PADDING	0x90909090u
 
 /* Where padko's own verification maps a module and its set areas. */
 #define	KLOAD_DEFAULT_BASE	0x01000000u
@@ -133,7 +164,7 @@ int	kload_resolve_any(void *arg, const char *name, uint32_t *value);
  * Looks a defined, global symbol up through DT_HASH; -1 if not found.
  * After an accept_only run, only while the file is still in memory.
  */
-int	kload_lookup(const struct kload *k, const char *name, uint32_t *value);
+int	kload_lookup(struct kload *k, const char *name, uint32_t *value);
 
 void	kload_free(struct kload *k);
 

@@ -33,6 +33,8 @@
  * first address after its predecessor that satisfies its sh_addralign (or
  * stays where it is when there is room), a new PT_LOAD keeps its file
  * offset congruent to its address, and the file is packed in order.
+ * The map from old addresses to new (layout_map_addr()) that the stages
+ * above ask lives here, with the table it searches.
  */
 
 #include <stdlib.h>
@@ -95,7 +97,7 @@ set_initial_state(const struct module *m, const struct section *set)
 	size = set->shdr.sh_size;
 	if (size == 0)
 		return (PADKO_SET_EMPTY);
-	bytes = model_bytes(set);
+	bytes = section_bytes(set);
 	if (size >= PADKO_PAD_SIZE &&
 	    le32_read(bytes + size - PADKO_PAD_SIZE) == PADKO_PAD_WORD &&
 	    !last_word_is_object(m, set))
@@ -206,11 +208,11 @@ layout_map_end(const struct module *m, GElf_Addr addr)
  * before the gap.
  */
 static GElf_Addr
-map_addr_by_sections(const struct module *m, GElf_Addr addr)
+map_addr_by_sections(struct module *m, GElf_Addr addr)
 {
 	const struct section *s;
 
-	if ((s = model_section_at(m, addr)) != NULL)
+	if ((s = module_section_at(m, addr)) != NULL)
 		return (addr + section_shift(s));
 	return (layout_map_end(m, addr));
 }
@@ -274,11 +276,13 @@ tabulate_map(struct module *m, struct padko_error *err)
 	return (0);
 }
 
-/* layout_map_addr() past its cache: the table, or the sections. */
-GElf_Addr
-layout_map_search(const struct module *m, GElf_Addr addr)
+/*
+ * layout_map_addr() past its cache: the table, or the sections.  The
+ * range found becomes the cache's latest hit.
+ */
+static GElf_Addr
+layout_map_search(struct module *m, GElf_Addr addr)
 {
-	struct module *mm = (struct module *)m;
 	const struct addr_shift *t;
 	size_t lo, hi, mid;
 
@@ -295,12 +299,34 @@ layout_map_search(const struct module *m, GElf_Addr addr)
 		else
 			hi = mid;
 	}
-	if (lo != mm->shift_hit[0]) {
-		mm->shift_hit[1] = mm->shift_hit[0];
-		mm->shift_hit[0] = lo;
+	if (lo != m->shift_hit[0]) {
+		m->shift_hit[1] = m->shift_hit[0];
+		m->shift_hit[0] = lo;
 	}
 	return (addr + (GElf_Addr)(addr == t[lo].at ? t[lo].point :
 	    t[lo].after));
+}
+
+/*
+ * Maps an address of a byte (the start of something) to its new value: it
+ * moves with the section that contains it, or in a gap with the section
+ * before the gap.  Offsets and the values they hold alternate, so the
+ * ranges of the last two lookups are tried here; layout_map_search() does
+ * the rest.
+ */
+GElf_Addr
+layout_map_addr(struct module *m, GElf_Addr addr)
+{
+	const struct addr_shift *t;
+	size_t h, i;
+
+	for (h = 0; h < 2 && m->nshifts > 0; h++) {
+		i = m->shift_hit[h];
+		t = &m->shifts[i];
+		if (addr > t->at && (i + 1 == m->nshifts || addr < t[1].at))
+			return (addr + (GElf_Addr)t->after);
+	}
+	return (layout_map_search(m, addr));
 }
 
 /* The last allocated non-NOBITS section of a PT_LOAD ending by addr. */
@@ -489,7 +515,7 @@ dynamic_pltgot(const struct module *m)
 
 /* Refuses layouts that cannot be rewritten safely. */
 static int
-check_plan(const struct module *m, struct padko_error *err)
+check_plan(struct module *m, struct padko_error *err)
 {
 	const struct section *s, *got;
 	const GElf_Phdr *p;
@@ -537,7 +563,7 @@ check_plan(const struct module *m, struct padko_error *err)
 	got = find_got(m);
 	pltgot = dynamic_pltgot(m);
 	if (got == NULL && pltgot != 0)
-		got = model_section_at(m, pltgot);
+		got = module_section_at(m, pltgot);
 	if (got == NULL && pltgot == 0)
 		return (0);
 	got_shift = got != NULL ? section_shift(got) : 0;

@@ -27,16 +27,23 @@
  */
 
 /*
- * The in-memory model of a module and the stages that work on it:
+ * A module in memory (struct module), its lookups (module.c), and the
+ * stages that work on it, declared from the bottom up: each calls only
+ * those declared before it (README.md, "Layout of the source").
  *
- *	image.c		bring the file into memory; memory for bulk contents
- *	model.c		read the ELF file into a module
+ *	module.c	look sections up by address; free the module
+ *	validate.c	check each part of the file before it is relied on
+ *	read.c		read the ELF file into the module
  *	layout.c	plan the new addresses and file offsets
- *	boundary.c	decide what each reference at a set's old end means
  *	code.c		read the instruction that holds a reference
+ *	boundary.c	decide what each reference reaches; check the layout
  *	rewrite.c	rewrite every reference to a moved address
  *	hazard.c	what the kernel would relocate wrongly, as given
- *	output.c	write the result with libelf
+ *	output.c	write the result with libelf, and check it
+ *
+ * Below them: bytes.h (bytes, errors), image.h (files, memory) and
+ * reloc.h (relocation types).  The loader model (kload.h) and verify.h
+ * do not include this file: they see only bytes.
  */
 #ifndef PADKO_MODULE_H
 #define PADKO_MODULE_H
@@ -47,7 +54,10 @@
 #include <gelf.h>
 #include <libelf.h>
 
+#include "bytes.h"
+#include "image.h"
 #include "padko.h"
+#include "reloc.h"
 
 /* One section of the input and where it goes. */
 struct section {
@@ -130,24 +140,6 @@ struct addr_shift {
 	int64_t		 after;		/* the shift after it */
 };
 
-/* A whole file in memory (image.c). */
-struct file_image {
-	unsigned char	*bytes;
-	size_t		 size;
-	bool		 mapped;	/* by mmap, else malloc'd */
-};
-
-/*
- * Memory for the rewritten sections (image.c): one block from
- * bulk_alloc(), handed out in order and released at once.
- */
-struct out_arena {
-	unsigned char	*base;
-	size_t		 size;
-	size_t		 used;
-	bool		 mapped;	/* by mmap, else malloc'd */
-};
-
 struct module {
 	char		*path;
 	struct file_image file;		/* the whole input file */
@@ -160,7 +152,7 @@ struct module {
 	size_t		 shstrndx;
 	struct section	**alloc;	/* SHF_ALLOC sections by address */
 	size_t		 nalloc;
-	struct section	*hit[2];	/* the last two model_section_at hits */
+	struct section	*hit[2];	/* the last two module_section_at hits */
 	GElf_Phdr	*phdrs;
 	GElf_Phdr	*new_phdrs;
 	size_t		 nphdrs;
@@ -192,22 +184,51 @@ struct module {
 	GElf_Off	 new_shoff;
 	GElf_Off	 new_phoff;
 	bool		 changed;
-	bool		 planned;
+	bool		 planned;	/* padko_plan_layout() done */
+	bool		 applied;	/* padko_apply() done: can be written */
 };
 
-/* diag.c */
-int	padko_fail(struct padko_error *err, int code, const char *fmt, ...)
-	    __attribute__((__format__(__printf__, 3, 4)));
+/*
+ * The stages, from the bottom up (README.md, "Layout of the source"): each
+ * calls only those above it in this list.
+ */
 
-/* model.c */
-int	model_read(struct module *m, struct padko_error *err);
-void	model_free(struct module *m);
-struct section *model_section_search(const struct module *m, GElf_Addr addr);
-struct section *model_section_ending_at(const struct module *m,
+/* module.c: the module's lookups, and freeing it. */
+void	module_free(struct module *m);
+struct section *module_section_search(struct module *m, GElf_Addr addr);
+struct section *module_section_ending_at(const struct module *m,
 	    GElf_Addr addr);
-bool	dynamic_tag_is_pointer(int64_t tag);
 
-/* validate.c */
+/* The current contents of a section: rewritten if it was, else as read. */
+static inline const unsigned char *
+section_bytes(const struct section *s)
+{
+
+	if (s->out != NULL)
+		return (s->out);
+	return (s->data != NULL ? s->data->d_buf : NULL);
+}
+
+/*
+ * The non-empty allocated section that contains addr, or NULL.  Lookups
+ * alternate between relocation offsets (in address order) and the
+ * addresses they hold, so the sections of the last two hits are tried
+ * first, here; module_section_search() does the rest, and records its hit
+ * (so m is not const).
+ */
+static inline struct section *
+module_section_at(struct module *m, GElf_Addr addr)
+{
+	struct section *s;
+
+	if ((s = m->hit[0]) != NULL && addr - s->shdr.sh_addr < s->shdr.sh_size)
+		return (s);
+	if ((s = m->hit[1]) != NULL && addr - s->shdr.sh_addr < s->shdr.sh_size)
+		return (s);
+	return (module_section_search(m, addr));
+}
+
+/* validate.c: check each part of the file before anything relies on it. */
 int	validate_ident(const struct module *m, struct padko_error *err);
 int	validate_relocatable(const struct module *m, struct padko_error *err);
 int	validate_file_header(const struct module *m, struct padko_error *err);
@@ -215,15 +236,25 @@ int	validate_name_table(const struct module *m, struct padko_error *err);
 int	validate_section_headers(const struct module *m,
 	    struct padko_error *err);
 int	validate_layout(const struct module *m, struct padko_error *err);
-int	validate_tables(const struct module *m, struct padko_error *err);
+int	validate_tables(struct module *m, struct padko_error *err);
 int	validate_sets(const struct module *m, struct padko_error *err);
 
-/* layout.c */
+/* read.c: read the ELF file into the module, validating as it goes. */
+int	module_read(struct module *m, struct padko_error *err);
+
+/* layout.c: plan the new addresses and file offsets. */
 int	layout_plan(struct module *m, struct padko_error *err);
-GElf_Addr layout_map_search(const struct module *m, GElf_Addr addr);
+GElf_Addr layout_map_addr(struct module *m, GElf_Addr addr);
 GElf_Addr layout_map_end(const struct module *m, GElf_Addr addr);
 const struct set_section *layout_set_ending_at(const struct module *m,
 	    GElf_Addr addr);
+
+/* code.c: read the instruction that holds a reference. */
+struct code_reader *code_reader_new(struct module *m,
+	    struct padko_error *err);
+void	code_reader_free(struct code_reader *r);
+void	code_examine(struct code_reader *r, GElf_Addr where,
+	    struct code_evidence *ev);
 
 /* Where a value that may be displaced lies, and what it may reach. */
 struct seam {
@@ -240,7 +271,7 @@ enum displaced_decision {
 	DISPLACED_UNDECIDED
 };
 
-/* boundary.c */
+/* boundary.c: decide what each reference reaches; check the layout. */
 enum displaced_decision displaced_decide(const struct seam *sm,
 	    enum code_access access, bool indexed, int64_t stride,
 	    const struct section **target);
@@ -248,123 +279,20 @@ int	boundary_classify(struct module *m, struct padko_error *err);
 int	boundary_constrain(struct module *m, size_t *added,
 	    struct padko_error *err);
 void	boundary_notes_final(struct module *m);
-GElf_Addr boundary_map_value(const struct module *m, enum padko_ref_site site,
+GElf_Addr boundary_map_value(struct module *m, enum padko_ref_site site,
 	    uint64_t where, GElf_Addr value);
 
-/* hazard.c */
+/* rewrite.c: rewrite every reference to a moved address. */
+int	rewrite_module(struct module *m, struct padko_error *err);
+
+/* hazard.c: what a kernel would relocate wrongly in the module as given. */
 int	hazard_scan(struct module *m, enum padko_kernel kernel,
 	    struct padko_error *err);
 
-/* code.c */
-struct code_reader *code_reader_new(const struct module *m,
-	    struct padko_error *err);
-void	code_reader_free(struct code_reader *r);
-void	code_examine(struct code_reader *r, GElf_Addr where,
-	    struct code_evidence *ev);
-
-/* rewrite.c */
-int	rewrite_module(struct module *m, struct padko_error *err);
-
-/* padko.c */
-int	verify_image(const char *name, const void *image, size_t size,
-	    enum padko_kernel kernel, bool accept_only,
-	    struct padko_verify_report *r, struct padko_error *err);
-
-/* image.c */
-int	file_image_read(int fd, struct file_image *img);
-void	file_image_rest(struct file_image *img);
-void	file_image_release(struct file_image *img);
-void	*bulk_alloc(size_t size, bool *mapped);
-void	bulk_free(void *p, size_t size, bool mapped);
-int	out_arena_reserve(struct out_arena *a, size_t size);
-void	*out_arena_alloc(struct out_arena *a, size_t size);
-void	out_arena_release(struct out_arena *a);
-
-/* output.c */
+/* output.c: write the result, and check it with the loader model. */
 int	output_write_fd(struct module *m, int fd, struct padko_error *err);
 struct stat;
 int	output_write_path(struct module *m, const char *path,
 	    const struct stat *like, struct padko_error *err);
-
-static inline uint32_t
-le32_read(const unsigned char *p)
-{
-
-	return ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24);
-}
-
-static inline void
-le32_write(unsigned char *p, uint32_t v)
-{
-
-	p[0] = v & 0xff;
-	p[1] = (v >> 8) & 0xff;
-	p[2] = (v >> 16) & 0xff;
-	p[3] = (v >> 24) & 0xff;
-}
-
-/*
- * Whether a relocation's in-place value is an absolute link-time address:
- * R_386_RELATIVE, R_386_IRELATIVE (its resolver), and R_386_32 against no
- * symbol.
- */
-static inline bool
-reloc_value_is_address(unsigned type, unsigned sym)
-{
-
-	return (type == R_386_RELATIVE || type == R_386_IRELATIVE ||
-	    (type == R_386_32 && sym == 0));
-}
-
-/* The current contents of a section: rewritten if it was, else as read. */
-static inline const unsigned char *
-model_bytes(const struct section *s)
-{
-
-	if (s->out != NULL)
-		return (s->out);
-	return (s->data != NULL ? s->data->d_buf : NULL);
-}
-
-/*
- * The non-empty allocated section that contains addr, or NULL.  Lookups
- * alternate between relocation offsets (in address order) and the
- * addresses they hold, so the sections of the last two hits are tried
- * first, here; model_section_search() does the rest.
- */
-static inline struct section *
-model_section_at(const struct module *m, GElf_Addr addr)
-{
-	struct section *s;
-
-	if ((s = m->hit[0]) != NULL && addr - s->shdr.sh_addr < s->shdr.sh_size)
-		return (s);
-	if ((s = m->hit[1]) != NULL && addr - s->shdr.sh_addr < s->shdr.sh_size)
-		return (s);
-	return (model_section_search(m, addr));
-}
-
-/*
- * Maps an address of a byte (the start of something) to its new value: it
- * moves with the section that contains it, or in a gap with the section
- * before the gap.  Offsets and the values they hold alternate, so the
- * ranges of the last two lookups are tried here; layout_map_search() does
- * the rest.
- */
-static inline GElf_Addr
-layout_map_addr(const struct module *m, GElf_Addr addr)
-{
-	const struct addr_shift *t;
-	size_t h, i;
-
-	for (h = 0; h < 2 && m->nshifts > 0; h++) {
-		i = m->shift_hit[h];
-		t = &m->shifts[i];
-		if (addr > t->at && (i + 1 == m->nshifts || addr < t[1].at))
-			return (addr + (GElf_Addr)t->after);
-	}
-	return (layout_map_search(m, addr));
-}
 
 #endif /* !PADKO_MODULE_H */

@@ -30,8 +30,9 @@
  * Writing the result: with libelf under ELF_F_LAYOUT, so that every offset
  * is the one the plan chose, or byte for byte when nothing changed.  Files
  * are replaced atomically: a temporary file in the same directory,
- * written, read back and checked, flushed when it replaces a file, then
- * renamed into place.
+ * written, read back and checked (the padding words here, the loader
+ * model's verdict through verify.c, below), flushed when it replaces a
+ * file, then renamed into place.
  */
 
 #include <sys/stat.h>
@@ -45,6 +46,7 @@
 #include <unistd.h>
 
 #include "module.h"
+#include "verify.h"
 
 static int
 write_all(int fd, const unsigned char *buf, size_t len)
@@ -83,7 +85,7 @@ add_section(struct module *m, Elf *e, const struct section *s,
 		if ((d = elf_newdata(scn)) == NULL)
 			return (padko_fail(err, EX_SOFTWARE,
 			    "%s: elf_newdata: %s", m->path, elf_errmsg(-1)));
-		d->d_buf = (void *)model_bytes(s);
+		d->d_buf = (void *)section_bytes(s);
 		d->d_size = s->new_size;
 		d->d_type = s->data != NULL && s->new_size == s->shdr.sh_size ?
 		    s->data->d_type : ELF_T_BYTE;
@@ -159,8 +161,8 @@ out:
 
 /*
  * Checks what was written: every set that was to be padded ends in the
- * padding word, and the model of a current kernel's loader accepts the
- * file.  A failure here is padko's own bug.  (Its structure is not read
+ * padding word, and the loader model of a current kernel accepts the
+ * file (verify.c).  A failure here is padko's own bug.  (Its structure is not read
  * again as a module: the tests do that, and it would cost as much as
  * reading the input did.)
  */

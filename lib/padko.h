@@ -169,7 +169,7 @@ int	padko_open_memory(const char *name, const void *image, size_t size,
 /*
  * Decides one site (a relocation's r_offset) by hand, overriding the
  * evidence: END keeps it at the set's old end, NEXT moves it with what
- * follows.  Call before padko_plan().
+ * follows.  Call before padko_plan() (or padko_plan_layout()).
  */
 int	padko_assume(struct padko_module *m, uint64_t where,
 	    enum padko_boundary_meaning meaning, struct padko_error *err);
@@ -182,7 +182,8 @@ int	padko_assume(struct padko_module *m, uint64_t where,
 void	padko_set_pcpu_dynamic(struct padko_module *m, uint32_t offset);
 
 /*
- * By default padko_plan() fails (EX_DATAERR) when the evidence does not
+ * By default padko_plan() (padko_plan_layout(), of which it is the first
+ * half) fails (EX_DATAERR) when the evidence does not
  * decide a site, naming each one.  With guess nonzero it keeps NEXT for
  * such sites instead, marked undecided in their reports.
  */
@@ -191,8 +192,24 @@ void	padko_set_guess_undecided(struct padko_module *m, int guess);
 /* The same, inverted: strict nonzero refuses (the default). */
 void	padko_set_strict(struct padko_module *m, int strict);
 
-/* Plans the padding and rewrites the module in memory. */
+/*
+ * Plans the padding and rewrites the module in memory: padko_plan_layout()
+ * then padko_apply(), what most callers want.
+ */
 int	padko_plan(struct padko_module *m, struct padko_error *err);
+
+/*
+ * The first half of padko_plan(): places every section and decides what
+ * each reference reaches (the reports below are complete), changing no
+ * byte of the module.
+ */
+int	padko_plan_layout(struct padko_module *m, struct padko_error *err);
+
+/*
+ * The second half: rewrites the module in memory as planned, after which
+ * it can be written.
+ */
+int	padko_apply(struct padko_module *m, struct padko_error *err);
 
 /*
  * Decides only whether the module needs padding (*needs), without
@@ -280,10 +297,12 @@ int	padko_write_fd(struct padko_module *m, int fd, struct padko_error *err);
 void	padko_close(struct padko_module *m);
 
 /*
- * Loads a module file (or image) in a model of the i386 kernel loader:
- * program header and .dynamic checks, the sets found through DT_HASH, the
- * padding checks of current kernels, every relocation applied.  Returns 0
- * with the verdict in the report, -1 when the file cannot be read at all.
+ * Loads a module file (or image) in the loader model, a model of the i386
+ * kernel loader: program header and .dynamic checks, the sets found
+ * through DT_HASH, the padding checks of current kernels, every relocation
+ * applied.  Returns 0 with the verdict in the report, -1 when the file
+ * cannot be read at all (padko_verify_file() reads only a regular file, as
+ * padko_open() does).
  */
 int	padko_verify_file(const char *path, enum padko_kernel kernel,
 	    struct padko_verify_report *r, struct padko_error *err);

@@ -31,7 +31,9 @@
  * .dynamic pointers, symbol values, relocation offsets, and the in-place
  * values of relocations that hold absolute addresses.  (A GOT's _DYNAMIC
  * word never needs it: the plan refuses any move relative to a GOT.)
- * Headers are taken from the plan when the file is written.
+ * Headers are taken from the plan when the file is written.  New values
+ * come from boundary.c's decisions and layout.c's map; relocation entries
+ * are read and written through reloc.c.
  */
 
 #include <stdlib.h>
@@ -177,7 +179,7 @@ rewrite_in_place(struct module *m, GElf_Addr where,
 	GElf_Addr off;
 	uint32_t value;
 
-	target = model_section_at(m, where);
+	target = module_section_at(m, where);
 	if (target == NULL || target->data == NULL ||
 	    where - target->shdr.sh_addr + 4 > target->shdr.sh_size)
 		return (padko_fail(err, EX_DATAERR,
@@ -187,7 +189,7 @@ rewrite_in_place(struct module *m, GElf_Addr where,
 	value = le32_read((const unsigned char *)target->data->d_buf + off);
 	value = (uint32_t)boundary_map_value(m, PADKO_SITE_RELOC, where,
 	    value);
-	if (value == le32_read(model_bytes(target) + off))
+	if (value == le32_read(section_bytes(target) + off))
 		return (0);
 	if ((out = section_out(m, target, err)) == NULL)
 		return (-1);
@@ -199,14 +201,10 @@ static int
 rewrite_relocations(struct module *m, struct section *rs,
     struct padko_error *err)
 {
-	Elf32_Rel *rel;
-	Elf32_Rela *rela;
-	GElf_Addr offset;
-	size_t i, n, entsize;
-	unsigned type, sym;
+	struct reloc r;
+	size_t i, n;
 	bool dynamic;
 
-	entsize = rs->shdr.sh_type == SHT_REL ? sizeof(*rel) : sizeof(*rela);
 	if (rs->data == NULL)
 		return (0);
 	/*
@@ -219,34 +217,21 @@ rewrite_relocations(struct module *m, struct section *rs,
 		return (0);
 	if (section_out(m, rs, err) == NULL)
 		return (-1);
-	rel = (Elf32_Rel *)rs->out;
-	rela = (Elf32_Rela *)rs->out;
 	dynamic = (rs->shdr.sh_flags & SHF_ALLOC) != 0;
-	n = rs->data->d_size / entsize;
+	n = reloc_count(rs->shdr.sh_type, rs->data->d_size);
 	for (i = 0; i < n; i++) {
-		if (rs->shdr.sh_type == SHT_REL) {
-			offset = rel[i].r_offset;
-			type = ELF32_R_TYPE(rel[i].r_info);
-			sym = ELF32_R_SYM(rel[i].r_info);
-		} else {
-			offset = rela[i].r_offset;
-			type = ELF32_R_TYPE(rela[i].r_info);
-			sym = ELF32_R_SYM(rela[i].r_info);
-		}
-		if (dynamic && reloc_value_is_address(type, sym)) {
+		reloc_get(rs->out, rs->shdr.sh_type, i, &r);
+		if (dynamic && reloc_value_is_address(r.type, r.sym)) {
 			if (rs->shdr.sh_type == SHT_REL) {
-				if (rewrite_in_place(m, offset, err) != 0)
+				if (rewrite_in_place(m, r.offset, err) != 0)
 					return (-1);
 			} else
-				rela[i].r_addend = (Elf32_Sword)
-				    boundary_map_value(m, PADKO_SITE_RELOC,
-				    offset, (uint32_t)rela[i].r_addend);
+				r.addend = (int32_t)boundary_map_value(m,
+				    PADKO_SITE_RELOC, r.offset,
+				    (uint32_t)r.addend);
 		}
-		offset = layout_map_addr(m, offset);
-		if (rs->shdr.sh_type == SHT_REL)
-			rel[i].r_offset = (Elf32_Addr)offset;
-		else
-			rela[i].r_offset = (Elf32_Addr)offset;
+		r.offset = layout_map_addr(m, r.offset);
+		reloc_put(rs->out, rs->shdr.sh_type, i, &r);
 	}
 	return (0);
 }

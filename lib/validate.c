@@ -31,7 +31,9 @@
  * count, index and link of the ELF header, section and program headers,
  * symbol, relocation and dynamic tables is checked against the file and
  * against each other before anything is planned.  Each failure names the
- * file, the structure and the value, and is EX_DATAERR.
+ * file, the structure and the value, and is EX_DATAERR.  read.c calls
+ * these checks between its steps, so validation sits below the reader; it
+ * looks sections up through module.c and relocation types in reloc.c.
  */
 
 #include <sys/param.h>
@@ -307,138 +309,163 @@ validate_name_table(const struct module *m, struct padko_error *err)
 	return (0);
 }
 
+/*
+ * Checks one section header's own fields: alignment, flags, sizes, and
+ * where it lies in the file and in memory.
+ */
+static int
+check_section_fields(const struct module *m, const struct section *s,
+    struct padko_error *err)
+{
+	uint64_t entsize;
+
+	if (!is_pow2_or_zero(s->shdr.sh_addralign))
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "sh_addralign %#jx is not a power of two", m->path,
+		    s->name, (uintmax_t)s->shdr.sh_addralign));
+	if (s->shdr.sh_type == SHT_GROUP ||
+	    (s->shdr.sh_flags & SHF_GROUP))
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "section groups belong to relocatable objects, not "
+		    "to linked modules", m->path, s->name));
+	if (s->shdr.sh_flags & SHF_TLS)
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "thread-local storage (SHF_TLS) has no place in a "
+		    "kernel module", m->path, s->name));
+	if ((s->shdr.sh_flags & SHF_COMPRESSED) &&
+	    (s->shdr.sh_flags & SHF_ALLOC))
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "SHF_COMPRESSED on an allocated section", m->path,
+		    s->name));
+	/*
+	 * Compressed sections hold debug data, bytes or strings: an
+	 * entry size beyond 1 is garbage, and libelf will not write it.
+	 */
+	if ((s->shdr.sh_flags & SHF_COMPRESSED) &&
+	    s->shdr.sh_entsize > 1)
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "compressed (SHF_COMPRESSED) with sh_entsize %ju",
+		    m->path, s->name, (uintmax_t)s->shdr.sh_entsize));
+	if (s->shdr.sh_entsize != 0 &&
+	    s->shdr.sh_size % s->shdr.sh_entsize != 0)
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "sh_size %#jx is not a multiple of sh_entsize %ju",
+		    m->path, s->name, (uintmax_t)s->shdr.sh_size,
+		    (uintmax_t)s->shdr.sh_entsize));
+	if (s->shdr.sh_type == SHT_NOBITS &&
+	    s->shdr.sh_offset > m->file.size)
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "NOBITS sh_offset %#jx beyond the end of the file "
+		    "(%#zx)", m->path, s->name, (uintmax_t)s->shdr.sh_offset,
+		    m->file.size));
+	if (s->shdr.sh_type != SHT_NOBITS && s->shdr.sh_size == 0 &&
+	    (s->shdr.sh_offset < sizeof(Elf32_Ehdr) ||
+	    (s->shdr.sh_offset >= m->ehdr.e_phoff &&
+	    s->shdr.sh_offset < m->ehdr.e_phoff +
+	    (uint64_t)m->ehdr.e_phnum * sizeof(Elf32_Phdr))))
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "offset %#jx inside the ELF or program headers",
+		    m->path, s->name, (uintmax_t)s->shdr.sh_offset));
+	if (s->shdr.sh_type != SHT_NOBITS &&
+	    !in_file(s->shdr.sh_offset, s->shdr.sh_size, m->file.size))
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "offset %#jx size %#jx beyond the end of the file "
+		    "(%#zx)", m->path, s->name, (uintmax_t)s->shdr.sh_offset,
+		    (uintmax_t)s->shdr.sh_size, m->file.size));
+	if ((s->shdr.sh_flags & SHF_ALLOC) &&
+	    s->shdr.sh_addr + s->shdr.sh_size > UINT32_MAX)
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "address %#jx size %#jx beyond the 32-bit address "
+		    "space", m->path, s->name, (uintmax_t)s->shdr.sh_addr,
+		    (uintmax_t)s->shdr.sh_size));
+	if ((s->shdr.sh_flags & SHF_ALLOC) &&
+	    s->shdr.sh_addralign > 1 &&
+	    s->shdr.sh_addr % s->shdr.sh_addralign != 0)
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "address %#jx is not aligned to its sh_addralign "
+		    "%#jx", m->path, s->name, (uintmax_t)s->shdr.sh_addr,
+		    (uintmax_t)s->shdr.sh_addralign));
+	entsize = table_entsize(s->shdr.sh_type);
+	if (entsize != 0 && (s->shdr.sh_entsize != entsize ||
+	    s->shdr.sh_size % entsize != 0))
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "sh_entsize %ju / sh_size %#jx do not fit entries "
+		    "of %ju bytes", m->path, s->name,
+		    (uintmax_t)s->shdr.sh_entsize,
+		    (uintmax_t)s->shdr.sh_size, (uintmax_t)entsize));
+	return (0);
+}
+
+/* Checks what a table's sh_link and sh_info name. */
+static int
+check_section_links(const struct module *m, const struct section *s,
+    struct padko_error *err)
+{
+
+	switch (s->shdr.sh_type) {
+	case SHT_SYMTAB:
+	case SHT_DYNSYM:
+		if (check_link(m, s, SHT_STRTAB, SHT_STRTAB, err) != 0)
+			return (-1);
+		if (s->shdr.sh_info > s->shdr.sh_size /
+		    sizeof(Elf32_Sym))
+			return (padko_fail(err, EX_DATAERR, "%s: section "
+			    "%s: sh_info %u beyond its %ju symbols",
+			    m->path, s->name, s->shdr.sh_info,
+			    (uintmax_t)(s->shdr.sh_size /
+			    sizeof(Elf32_Sym))));
+		break;
+	case SHT_DYNAMIC:
+		if (check_link(m, s, SHT_STRTAB, SHT_STRTAB, err) != 0)
+			return (-1);
+		break;
+	case SHT_HASH:
+		if (check_link(m, s, SHT_DYNSYM, SHT_SYMTAB, err) != 0)
+			return (-1);
+		break;
+	case SHT_REL:
+	case SHT_RELA:
+		if (s->shdr.sh_size > 0 && check_link(m, s, SHT_DYNSYM,
+		    SHT_SYMTAB, err) != 0)
+			return (-1);
+		if (s->shdr.sh_info >= m->nsections)
+			return (padko_fail(err, EX_DATAERR, "%s: section "
+			    "%s: sh_info %u out of range (%zu "
+			    "sections)", m->path, s->name, s->shdr.sh_info,
+			    m->nsections));
+		break;
+	case SHT_SYMTAB_SHNDX:
+		return (padko_fail(err, EX_DATAERR, "%s: section %s: "
+		    "extended section indexes (SHT_SYMTAB_SHNDX) are "
+		    "not supported", m->path, s->name));
+	}
+	return (0);
+}
+
 int
 validate_section_headers(const struct module *m, struct padko_error *err)
 {
-	const struct section *s;
-	uint64_t entsize;
 	size_t i;
 
-	for (i = 1; i < m->nsections; i++) {
-		s = &m->sections[i];
-		if (!is_pow2_or_zero(s->shdr.sh_addralign))
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "sh_addralign %#jx is not a power of two", m->path, s->name, (uintmax_t)s->shdr.sh_addralign));
-		if (s->shdr.sh_type == SHT_GROUP ||
-		    (s->shdr.sh_flags & SHF_GROUP))
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "section groups belong to relocatable objects, not "
-			    "to linked modules", m->path, s->name));
-		if (s->shdr.sh_flags & SHF_TLS)
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "thread-local storage (SHF_TLS) has no place in a "
-			    "kernel module", m->path, s->name));
-		if ((s->shdr.sh_flags & SHF_COMPRESSED) &&
-		    (s->shdr.sh_flags & SHF_ALLOC))
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "SHF_COMPRESSED on an allocated section", m->path,
-			    s->name));
-		/*
-		 * Compressed sections hold debug data, bytes or strings: an
-		 * entry size beyond 1 is garbage, and libelf will not write it.
-		 */
-		if ((s->shdr.sh_flags & SHF_COMPRESSED) &&
-		    s->shdr.sh_entsize > 1)
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "compressed (SHF_COMPRESSED) with sh_entsize %ju",
-			    m->path, s->name, (uintmax_t)s->shdr.sh_entsize));
-		if (s->shdr.sh_entsize != 0 &&
-		    s->shdr.sh_size % s->shdr.sh_entsize != 0)
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "sh_size %#jx is not a multiple of sh_entsize %ju",
-			    m->path, s->name, (uintmax_t)s->shdr.sh_size,
-			    (uintmax_t)s->shdr.sh_entsize));
-		if (s->shdr.sh_type == SHT_NOBITS &&
-		    s->shdr.sh_offset > m->file.size)
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "NOBITS sh_offset %#jx beyond the end of the file "
-			    "(%#zx)", m->path, s->name, (uintmax_t)s->shdr.sh_offset,
-			    m->file.size));
-		if (s->shdr.sh_type != SHT_NOBITS && s->shdr.sh_size == 0 &&
-		    (s->shdr.sh_offset < sizeof(Elf32_Ehdr) ||
-		    (s->shdr.sh_offset >= m->ehdr.e_phoff &&
-		    s->shdr.sh_offset < m->ehdr.e_phoff +
-		    (uint64_t)m->ehdr.e_phnum * sizeof(Elf32_Phdr))))
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "offset %#jx inside the ELF or program headers",
-			    m->path, s->name, (uintmax_t)s->shdr.sh_offset));
-		if (s->shdr.sh_type != SHT_NOBITS &&
-		    !in_file(s->shdr.sh_offset, s->shdr.sh_size, m->file.size))
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "offset %#jx size %#jx beyond the end of the file "
-			    "(%#zx)", m->path, s->name, (uintmax_t)s->shdr.sh_offset,
-			    (uintmax_t)s->shdr.sh_size, m->file.size));
-		if ((s->shdr.sh_flags & SHF_ALLOC) &&
-		    s->shdr.sh_addr + s->shdr.sh_size > UINT32_MAX)
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "address %#jx size %#jx beyond the 32-bit address "
-			    "space", m->path, s->name, (uintmax_t)s->shdr.sh_addr,
-			    (uintmax_t)s->shdr.sh_size));
-		if ((s->shdr.sh_flags & SHF_ALLOC) &&
-		    s->shdr.sh_addralign > 1 &&
-		    s->shdr.sh_addr % s->shdr.sh_addralign != 0)
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "address %#jx is not aligned to its sh_addralign "
-			    "%#jx", m->path, s->name, (uintmax_t)s->shdr.sh_addr,
-			    (uintmax_t)s->shdr.sh_addralign));
-		entsize = table_entsize(s->shdr.sh_type);
-		if (entsize != 0 && (s->shdr.sh_entsize != entsize ||
-		    s->shdr.sh_size % entsize != 0))
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "sh_entsize %ju / sh_size %#jx do not fit entries "
-			    "of %ju bytes", m->path, s->name,
-			    (uintmax_t)s->shdr.sh_entsize,
-			    (uintmax_t)s->shdr.sh_size, (uintmax_t)entsize));
-		switch (s->shdr.sh_type) {
-		case SHT_SYMTAB:
-		case SHT_DYNSYM:
-			if (check_link(m, s, SHT_STRTAB, SHT_STRTAB, err) != 0)
-				return (-1);
-			if (s->shdr.sh_info > s->shdr.sh_size /
-			    sizeof(Elf32_Sym))
-				return (padko_fail(err, EX_DATAERR, "%s: section "
-				    "%s: sh_info %u beyond its %ju symbols",
-				    m->path, s->name, s->shdr.sh_info,
-				    (uintmax_t)(s->shdr.sh_size /
-				    sizeof(Elf32_Sym))));
-			break;
-		case SHT_DYNAMIC:
-			if (check_link(m, s, SHT_STRTAB, SHT_STRTAB, err) != 0)
-				return (-1);
-			break;
-		case SHT_HASH:
-			if (check_link(m, s, SHT_DYNSYM, SHT_SYMTAB, err) != 0)
-				return (-1);
-			break;
-		case SHT_REL:
-		case SHT_RELA:
-			if (s->shdr.sh_size > 0 && check_link(m, s, SHT_DYNSYM,
-			    SHT_SYMTAB, err) != 0)
-				return (-1);
-			if (s->shdr.sh_info >= m->nsections)
-				return (padko_fail(err, EX_DATAERR, "%s: section "
-				    "%s: sh_info %u out of range (%zu "
-				    "sections)", m->path, s->name, s->shdr.sh_info,
-				    m->nsections));
-			break;
-		case SHT_SYMTAB_SHNDX:
-			return (padko_fail(err, EX_DATAERR, "%s: section %s: "
-			    "extended section indexes (SHT_SYMTAB_SHNDX) are "
-			    "not supported", m->path, s->name));
-		}
-	}
+	for (i = 1; i < m->nsections; i++)
+		if (check_section_fields(m, &m->sections[i], err) != 0 ||
+		    check_section_links(m, &m->sections[i], err) != 0)
+			return (-1);
 	return (check_file_overlaps(m, err));
 }
 
 static const GElf_Phdr *segment_holding(const struct module *m,
     uint64_t addr, uint64_t len);
 
-/* Checks the program headers, and how sections sit in the segments. */
-int
-validate_layout(const struct module *m, struct padko_error *err)
+/*
+ * Checks that every program header lies in the file and the 32-bit address
+ * space, and that the PT_LOADs come in order, each congruent to its
+ * alignment: what the layout planner shifts.
+ */
+static int
+check_loads(const struct module *m, struct padko_error *err)
 {
 	const GElf_Phdr *p, *prev;
-	const struct section *a, *b, *s;
 	size_t i;
 
 	for (i = 0; i < m->nphdrs; i++) {
@@ -491,6 +518,19 @@ validate_layout(const struct module *m, struct padko_error *err)
 			    (uintmax_t)p->p_vaddr));
 		prev = p;
 	}
+	return (0);
+}
+
+/*
+ * Checks that every other segment that describes something starts inside
+ * a PT_LOAD (it moves with what holds it), and PT_DYNAMIC's size.
+ */
+static int
+check_other_segments(const struct module *m, struct padko_error *err)
+{
+	const GElf_Phdr *p;
+	size_t i;
+
 	for (i = 0; i < m->nphdrs; i++) {
 		p = &m->phdrs[i];
 		if (p->p_type == PT_LOAD || (p->p_memsz == 0 && p->p_filesz == 0))
@@ -509,6 +549,21 @@ validate_layout(const struct module *m, struct padko_error *err)
 			    (uintmax_t)p->p_memsz,
 			    (uintmax_t)m->dynamic->shdr.sh_size));
 	}
+	return (0);
+}
+
+/*
+ * Checks that allocated sections do not overlap in memory, and that each
+ * lies in its PT_LOAD at the file offset the segment gives it: the
+ * planner moves sections and segments together.
+ */
+static int
+check_sections_in_segments(const struct module *m, struct padko_error *err)
+{
+	const GElf_Phdr *p;
+	const struct section *a, *b;
+	size_t i;
+
 	for (i = 0; i < m->nalloc; i++) {
 		a = m->alloc[i];
 		if (a->shdr.sh_flags & SHF_TLS)
@@ -537,6 +592,20 @@ validate_layout(const struct module *m, struct padko_error *err)
 			    (uintmax_t)p->p_offset, (uintmax_t)p->p_vaddr,
 			    (uintmax_t)p->p_filesz));
 	}
+	return (0);
+}
+
+/* Checks the program headers, and how sections sit in the segments. */
+int
+validate_layout(const struct module *m, struct padko_error *err)
+{
+	const GElf_Phdr *p;
+	const struct section *s;
+	size_t i;
+
+	if (check_loads(m, err) != 0 || check_other_segments(m, err) != 0 ||
+	    check_sections_in_segments(m, err) != 0)
+		return (-1);
 	for (i = 0; i < m->nphdrs; i++) {
 		p = &m->phdrs[i];
 		if (p->p_type == PT_DYNAMIC && (m->dynamic == NULL ||
@@ -629,11 +698,11 @@ segment_holding(const struct module *m, uint64_t addr, uint64_t len)
  * code or data, not a table padko rewrites itself.
  */
 static bool
-patchable(const struct module *m, uint64_t addr)
+patchable(struct module *m, uint64_t addr)
 {
 	const struct section *s;
 
-	s = model_section_at(m, addr);
+	s = module_section_at(m, addr);
 	if (s == NULL || addr + 4 > s->shdr.sh_addr + s->shdr.sh_size)
 		return (false);
 	switch (s->shdr.sh_type) {
@@ -646,68 +715,43 @@ patchable(const struct module *m, uint64_t addr)
 	return (false);
 }
 
-/* Whether the kernel's i386 loader handles this dynamic relocation type. */
-static bool
-reloc_type_known(unsigned type)
-{
-
-	switch (type) {
-	case R_386_NONE:
-	case R_386_32:
-	case R_386_PC32:
-	case R_386_GLOB_DAT:
-	case PADKO_R_386_JMP_SLOT:
-	case R_386_RELATIVE:
-	case R_386_IRELATIVE:
-		return (true);
-	}
-	return (false);
-}
-
 /*
  * Checks a relocation table's types, symbol indexes and offsets.  Offsets
  * come mostly in order: once one passed the full check, the rest of its
  * section that its segment also holds ([ok_lo, ok_hi]) passes at once.
  */
 static int
-check_relocations(const struct module *m, const struct section *s,
+check_relocations(struct module *m, const struct section *s,
     struct padko_error *err)
 {
 	const struct section *symsec, *target, *in;
 	const GElf_Phdr *seg;
-	const Elf32_Rel *rel;
-	const Elf32_Rela *rela;
+	struct reloc r;
 	uint64_t nsyms, offset, ok_lo, ok_hi;
 	size_t i, n;
-	uint32_t info;
 	bool dynamic, ok;
 
 	if (s->data == NULL)
 		return (0);
 	symsec = &m->sections[s->shdr.sh_link];
 	nsyms = symsec->shdr.sh_size / sizeof(Elf32_Sym);
-	rel = s->data->d_buf;
-	rela = s->data->d_buf;
-	n = s->data->d_size / (s->shdr.sh_type == SHT_REL ? sizeof(*rel) :
-	    sizeof(*rela));
+	n = reloc_count(s->shdr.sh_type, s->data->d_size);
 	dynamic = (s->shdr.sh_flags & SHF_ALLOC) != 0;
 	target = s->shdr.sh_info != 0 ? &m->sections[s->shdr.sh_info] : NULL;
 	ok_lo = 1;
 	ok_hi = 0;
 	for (i = 0; i < n; i++) {
-		offset = s->shdr.sh_type == SHT_REL ? rel[i].r_offset :
-		    rela[i].r_offset;
-		info = s->shdr.sh_type == SHT_REL ? rel[i].r_info :
-		    rela[i].r_info;
-		if (dynamic && !reloc_type_known(ELF32_R_TYPE(info)))
+		reloc_get(s->data->d_buf, s->shdr.sh_type, i, &r);
+		offset = r.offset;
+		if (dynamic && !reloc_kernel_accepts(r.type))
 			return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: "
 			    "relocation type %u at %#jx is not one the i386 "
 			    "kernel loader handles", m->path, s->name, i,
-			    ELF32_R_TYPE(info), (uintmax_t)offset));
-		if (ELF32_R_SYM(info) >= nsyms)
+			    r.type, (uintmax_t)offset));
+		if (r.sym >= nsyms)
 			return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: symbol "
 			    "index %u beyond %s (%ju symbols)", m->path,
-			    s->name, i, ELF32_R_SYM(info), symsec->name,
+			    s->name, i, r.sym, symsec->name,
 			    (uintmax_t)nsyms));
 		if (offset >= ok_lo && offset <= ok_hi)
 			continue;
@@ -718,19 +762,19 @@ check_relocations(const struct module *m, const struct section *s,
 				    "r_offset %#jx outside every segment",
 				    m->path, s->name, i, (uintmax_t)offset));
 			ok = patchable(m, offset);
-			if (dynamic && ELF32_R_TYPE(info) != R_386_NONE && !ok)
+			if (dynamic && r.type != R_386_NONE && !ok)
 				return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: "
 				    "r_offset %#jx does not lie in a section of "
 				    "code or data", m->path, s->name, i,
 				    (uintmax_t)offset));
 			if (ok) {
-				in = model_section_at(m, offset);
+				in = module_section_at(m, offset);
 				ok_lo = MAX(in->shdr.sh_addr, seg->p_vaddr);
 				ok_hi = MIN(in->shdr.sh_addr + in->shdr.sh_size,
 				    seg->p_vaddr + seg->p_memsz) - 4;
 			}
 		} else if (target != NULL && offset + 4 > target->shdr.sh_size &&
-		    ELF32_R_TYPE(info) != R_386_NONE)
+		    r.type != R_386_NONE)
 			return (padko_fail(err, EX_DATAERR, "%s: %s[%zu]: r_offset "
 			    "%#jx outside section %s", m->path, s->name, i,
 			    (uintmax_t)offset, target->name));
@@ -779,7 +823,7 @@ dynamic_size_name(int64_t tag)
  * its pointer names (DT_STRSZ with DT_STRTAB, DT_RELSZ with DT_REL...).
  */
 static bool
-dynamic_size_fits(const struct module *m, const Elf32_Dyn *dyn,
+dynamic_size_fits(struct module *m, const Elf32_Dyn *dyn,
     int64_t tag, uint32_t val)
 {
 	const struct section *s;
@@ -809,14 +853,14 @@ dynamic_size_fits(const struct module *m, const Elf32_Dyn *dyn,
 	}
 	if (val == 0)
 		return (true);
-	s = model_section_at(m, dynamic_value(dyn, ptr));
+	s = module_section_at(m, dynamic_value(dyn, ptr));
 	return (s != NULL && dynamic_value(dyn, ptr) + (uint64_t)val <=
 	    s->shdr.sh_addr + s->shdr.sh_size);
 }
 
 /* Checks .dynamic: terminated by DT_NULL, its pointers inside segments. */
 static int
-check_dynamic(const struct module *m, struct padko_error *err)
+check_dynamic(struct module *m, struct padko_error *err)
 {
 	const Elf32_Dyn *dyn;
 	size_t i, n;
@@ -873,7 +917,7 @@ check_hash(const struct module *m, const struct section *s,
 }
 
 int
-validate_tables(const struct module *m, struct padko_error *err)
+validate_tables(struct module *m, struct padko_error *err)
 {
 	const struct section *s;
 	size_t i;
@@ -901,6 +945,18 @@ validate_tables(const struct module *m, struct padko_error *err)
 	return (check_dynamic(m, err));
 }
 
+/* The kind of the set whose section is called name, or -1. */
+static int
+set_kind_named(const char *name)
+{
+	int k;
+
+	for (k = 0; k < PADKO_NSET_KINDS; k++)
+		if (strcmp(name, padko_set_name((enum padko_set_kind)k)) == 0)
+			return (k);
+	return (-1);
+}
+
 /* Checks that __start/__stop of each set agree with its section. */
 static int
 check_set_symbols(const struct module *m, const struct section *symsec,
@@ -911,7 +967,7 @@ check_set_symbols(const struct module *m, const struct section *symsec,
 	const char *name, *setname, *str;
 	uint64_t want, strsz;
 	size_t i, n;
-	int type;
+	int k, type;
 
 	if (symsec == NULL || symsec->data == NULL)
 		return (0);
@@ -941,12 +997,9 @@ check_set_symbols(const struct module *m, const struct section *symsec,
 		    strncmp(name, "__stop_set_", 11) != 0))
 			continue;
 		setname = strchr(name + 2, '_') + 1;
-		if (strcmp(setname, "set_vnet") == 0)
-			set = m->sets[PADKO_SET_VNET].sec;
-		else if (strcmp(setname, "set_pcpu") == 0)
-			set = m->sets[PADKO_SET_PCPU].sec;
-		else
+		if ((k = set_kind_named(setname)) < 0)
 			continue;
+		set = m->sets[k].sec;
 		if (set == NULL)
 			return (padko_fail(err, EX_DATAERR, "%s: %s defines %s, "
 			    "but there is no section %s", m->path,
@@ -977,8 +1030,7 @@ check_set_sections(const struct module *m, struct padko_error *err)
 
 	for (i = 1; i < m->nsections; i++) {
 		s = &m->sections[i];
-		if (strcmp(s->name, "set_vnet") != 0 &&
-		    strcmp(s->name, "set_pcpu") != 0)
+		if (set_kind_named(s->name) < 0)
 			continue;
 		if (!(s->shdr.sh_flags & SHF_ALLOC) ||
 		    s->shdr.sh_type != SHT_PROGBITS)

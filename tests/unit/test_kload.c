@@ -1553,6 +1553,18 @@ test_garbage(void **state)
 	free(image);
 }
 
+/*
+ * The loader model keeps its own copy of the padding word (kload.h says
+ * why); it must be the word padko writes.
+ */
+static void
+test_padding_word_agrees(void **state)
+{
+
+	(void)state;
+	assert_int_equal(KLOAD_PADDING, PADKO_PAD_WORD);
+}
+
 int
 main(void)
 {
@@ -1579,6 +1591,7 @@ main(void)
 		cmocka_unit_test(test_fifth_load_late_in_table),
 		cmocka_unit_test(test_no_dt_hash),
 		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_padding_word_agrees),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -57,9 +57,9 @@
 #define	BIAS	0x1000u
 #define	PAD	0x90909090u
 
-/* The library's model behind the opaque handle (see lib/padko.c). */
+/* The library's module behind the opaque handle (see lib/entry.c). */
 static const struct module *
-model_of(const struct padko_module *pm)
+module_of(const struct padko_module *pm)
 {
 
 	return ((const struct module *)(const void *)pm);
@@ -316,7 +316,7 @@ check_in_place(uint32_t size)
 	assert_int_equal(rep->next_shift, 0);
 
 	/* The model: only the set's size changed. */
-	mod = model_of(r.m);
+	mod = module_of(r.m);
 	assert_int_equal(mod->sets[PADKO_SET_VNET].sec->new_size, size + 4);
 	assert_int_equal(mod->new_shoff, mod->ehdr.e_shoff);
 

@@ -28,7 +28,8 @@
 
 /*
  * Unit tests of reference rewriting (lib/boundary.c, lib/rewrite.c): the
- * synthetic modules go through padko_plan() and padko_write_fd(), and the
+ * synthetic modules go through padko_plan() (or its halves,
+ * padko_plan_layout() and padko_apply()) and padko_write_fd(), and the
  * output is read back with libelf.  Expected values were worked out by
  * hand from the layouts described at each fixture.
  */
@@ -808,6 +809,41 @@ test_write_path(void **state)
 	eg_run_free(&r);
 }
 
+/*
+ * padko_plan() in its two halves: after padko_plan_layout() the decisions
+ * are made but nothing is rewritten (writing is refused); padko_apply()
+ * then gives the bytes padko_plan() gives.
+ */
+static void
+test_plan_then_apply(void **state)
+{
+	struct eg_run r;
+	struct padko_module *m;
+	struct padko_error err;
+	unsigned char *out;
+	size_t size;
+
+	(void)state;
+	eg_run(gnu_module(), &r);
+	memset(&err, 0, sizeof(err));
+	if (padko_open_memory("split.ko", r.in, r.insize, &m, &err) != 0)
+		fail_msg("padko_open_memory: %s", err.msg);
+	assert_int_equal(padko_apply(m, &err), -1);
+	if (padko_plan_layout(m, &err) != 0)
+		fail_msg("padko_plan_layout: %s", err.msg);
+	assert_true(padko_changed(m));
+	assert_int_equal(padko_boundary_count(m), padko_boundary_count(r.m));
+	assert_int_equal(padko_write_fd(m, -1, &err), -1);
+	if (padko_apply(m, &err) != 0)
+		fail_msg("padko_apply: %s", err.msg);
+	eg_padko_output(m, &out, &size);
+	assert_int_equal(size, r.outsize);
+	assert_memory_equal(out, r.out, size);
+	free(out);
+	padko_close(m);
+	eg_run_free(&r);
+}
+
 int
 main(void)
 {
@@ -825,6 +861,7 @@ main(void)
 		cmocka_unit_test(test_gnu_idempotent),
 		cmocka_unit_test(test_lld_idempotent),
 		cmocka_unit_test(test_write_path),
+		cmocka_unit_test(test_plan_then_apply),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, eg_teardown));

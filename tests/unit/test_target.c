@@ -63,7 +63,7 @@
 #define	BIAS	0x1000u
 
 static struct module *
-model_of(struct padko_module *pm)
+module_of(struct padko_module *pm)
 {
 
 	return ((struct module *)(void *)pm);
@@ -183,7 +183,7 @@ test_displaced_pushes_target(void **state)
 
 	(void)state;
 	pm = open_module(&image);
-	m = model_of(pm);
+	m = module_of(pm);
 	plan(m);
 	bss = section_named(m, ".bss");
 	set = section_named(m, "set_vnet");
@@ -224,7 +224,7 @@ test_displaced_below_moves_set(void **state)
 
 	(void)state;
 	pm = open_module(&image);
-	m = model_of(pm);
+	m = module_of(pm);
 	plan(m);
 	data = section_named(m, ".data");
 	set = section_named(m, "set_vnet");
@@ -251,7 +251,7 @@ test_displaced_outside_keeps_layout(void **state)
 
 	(void)state;
 	pm = open_module(&image);
-	m = model_of(pm);
+	m = module_of(pm);
 	plan(m);
 	bss = section_named(m, ".bss");
 	/* tab + 0x10: inside .bss itself. */

@@ -27,9 +27,11 @@
  */
 
 /*
- * Reading a module into the model: the ELF header, sections, program
- * headers and the linker sets, with the checks that the later stages
- * rely on.
+ * Reading a module: the file's bytes into struct module (module.h), the
+ * ELF header, sections, program headers and the linker sets.  Each part
+ * is checked (validate.c) before the next step relies on it, so this
+ * stage sits above validation; what it fills in is looked up through
+ * module.c.
  */
 
 #include <stddef.h>
@@ -39,45 +41,6 @@
 #include <sysexits.h>
 
 #include "module.h"
-
-static const char *const set_names[PADKO_NSET_KINDS] = {
-	[PADKO_SET_VNET] = "set_vnet",
-	[PADKO_SET_PCPU] = "set_pcpu",
-};
-
-const char *
-padko_set_name(enum padko_set_kind kind)
-{
-
-	return (set_names[kind]);
-}
-
-/* Whether a .dynamic entry's value is an address. */
-bool
-dynamic_tag_is_pointer(int64_t tag)
-{
-
-	switch (tag) {
-	case DT_PLTGOT:
-	case DT_HASH:
-	case DT_STRTAB:
-	case DT_SYMTAB:
-	case DT_RELA:
-	case DT_INIT:
-	case DT_FINI:
-	case DT_REL:
-	case DT_JMPREL:
-	case DT_INIT_ARRAY:
-	case DT_FINI_ARRAY:
-	case DT_PREINIT_ARRAY:
-	case DT_GNU_HASH:
-	case DT_VERSYM:
-	case DT_VERDEF:
-	case DT_VERNEED:
-		return (true);
-	}
-	return (false);
-}
 
 /* A 16- or 32-bit field of the ELF header, in the file's byte order. */
 static uint32_t
@@ -385,6 +348,7 @@ find_sets(struct module *m, struct padko_error *err)
 {
 	struct padko_set_report *r;
 	struct section *s;
+	const char *setname;
 	char name[32];
 	size_t i;
 	int k;
@@ -397,12 +361,13 @@ find_sets(struct module *m, struct padko_error *err)
 	for (i = 0; i < m->nalloc; i++) {
 		s = m->alloc[i];
 		for (k = 0; k < PADKO_NSET_KINDS; k++) {
-			if (strcmp(s->name, set_names[k]) != 0)
+			setname = padko_set_name((enum padko_set_kind)k);
+			if (strcmp(s->name, setname) != 0)
 				continue;
 			if (m->sets[k].sec != NULL)
 				return (padko_fail(err, EX_DATAERR,
 				    "%s: two sections named %s", m->path,
-				    set_names[k]));
+				    setname));
 			s->set = k;
 			m->sets[k].sec = s;
 			r = &m->sets[k].report;
@@ -410,10 +375,10 @@ find_sets(struct module *m, struct padko_error *err)
 			r->old_end = r->new_end = s->shdr.sh_addr +
 			    s->shdr.sh_size;
 			snprintf(name, sizeof(name), "__start_%s",
-			    set_names[k]);
+			    setname);
 			r->has_symbols = dynsym_defines(m, name);
 			snprintf(name, sizeof(name), "__stop_%s",
-			    set_names[k]);
+			    setname);
 			r->has_symbols = r->has_symbols &&
 			    dynsym_defines(m, name);
 		}
@@ -422,7 +387,7 @@ find_sets(struct module *m, struct padko_error *err)
 }
 
 int
-model_read(struct module *m, struct padko_error *err)
+module_read(struct module *m, struct padko_error *err)
 {
 
 	if (validate_ident(m, err) != 0 || check_header(m, err) != 0)
@@ -447,75 +412,4 @@ model_read(struct module *m, struct padko_error *err)
 	    validate_tables(m, err) != 0)
 		return (-1);
 	return (0);
-}
-
-void
-model_free(struct module *m)
-{
-
-	out_arena_release(&m->out);
-	free(m->sections);
-	free(m->alloc);
-	free(m->phdrs);
-	free(m->new_phdrs);
-	free(m->shifts);
-	free(m->refs);
-	free(m->lints);
-	free(m->notes);
-	free(m->hazards);
-	free(m->assume);
-	if (m->elf != NULL)
-		elf_end(m->elf);
-	file_image_release(&m->file);
-	free(m->path);
-}
-
-/* model_section_at() without its cache: a binary search by address. */
-struct section *
-model_section_search(const struct module *m, GElf_Addr addr)
-{
-	struct module *mm = (struct module *)m;
-	struct section *s;
-	size_t lo, hi, mid;
-
-	lo = 0;
-	hi = m->nalloc;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (m->alloc[mid]->shdr.sh_addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	while (lo > 0) {
-		s = m->alloc[--lo];
-		if (s->shdr.sh_size == 0)
-			continue;
-		if (addr < s->shdr.sh_addr + s->shdr.sh_size) {
-			mm->hit[1] = mm->hit[0];
-			mm->hit[0] = s;
-			return (s);
-		}
-		return (NULL);
-	}
-	return (NULL);
-}
-
-/* The last non-empty allocated section that ends exactly at addr, or NULL. */
-struct section *
-model_section_ending_at(const struct module *m, GElf_Addr addr)
-{
-	struct section *s;
-	size_t i;
-
-	for (i = m->nalloc; i > 0; i--) {
-		s = m->alloc[i - 1];
-		if (s->shdr.sh_size == 0 || (s->shdr.sh_flags & SHF_TLS))
-			continue;
-		if (s->shdr.sh_addr + s->shdr.sh_size == addr)
-			return (s);
-		if (s->shdr.sh_addr + s->shdr.sh_size < addr)
-			break;
-	}
-	return (NULL);
 }

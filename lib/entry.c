@@ -27,21 +27,24 @@
  */
 
 /*
- * The library's entry points: they run the stages in order on a module.
+ * The library's entry points, those of padko.h that run the stages on a
+ * module: open (read.c), plan (layout.c and boundary.c, in rounds until
+ * no reference falls inside a set it does not belong to), apply
+ * (rewrite.c), scan for hazards (hazard.c), write (output.c), and the
+ * accessors of the reports.  The top of the library: it calls every
+ * stage, and no stage calls it.  (padko verify's entry points are in
+ * verify.c, padko_set_name() in diag.c, padko_meaning_name() in
+ * boundary.c: each with what it needs.)
  */
 
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "kload.h"
-#include "elfdefs.h"
 #include "module.h"
 
 struct padko_module {
@@ -87,7 +90,7 @@ open_image(const char *name, struct file_image *img,
 	pm->m.file = *img;
 	/* Undecided sites refuse the module unless the caller asks to guess. */
 	pm->m.guess_undecided = false;
-	if (model_read(&pm->m, err) != 0) {
+	if (module_read(&pm->m, err) != 0) {
 		padko_close(pm);
 		return (-1);
 	}
@@ -100,25 +103,10 @@ padko_open(const char *path, struct padko_module **mp,
     struct padko_error *err)
 {
 	struct file_image img;
-	struct stat st;
-	int fd;
 
 	*mp = NULL;
-	if ((fd = open(path, O_RDONLY)) < 0)
-		return (padko_fail(err, EX_NOINPUT, "%s: %s", path,
-		    strerror(errno)));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return (padko_fail(err, EX_NOINPUT, "%s: not a regular file",
-		    path));
-	}
-	if (file_image_read(fd, &img) != 0) {
-		padko_fail(err, EX_IOERR, "%s: read: %s", path,
-		    strerror(errno));
-		close(fd);
+	if (file_image_open(path, &img, err) != 0)
 		return (-1);
-	}
-	close(fd);
 	return (open_image(path, &img, mp, err));
 }
 
@@ -217,23 +205,43 @@ plan_layout(struct module *m, struct padko_error *err)
 }
 
 int
-padko_plan(struct padko_module *pm, struct padko_error *err)
+padko_plan_layout(struct padko_module *pm, struct padko_error *err)
 {
 	struct module *m;
 
 	m = &pm->m;
 	if (m->planned)
 		return (0);
-	if (m->ehdr.e_type == ET_REL) {
-		m->planned = true;
-		return (0);
-	}
-	if (plan_layout(m, err) != 0)
-		return (-1);
-	if (m->changed && rewrite_module(m, err) != 0)
+	if (m->ehdr.e_type != ET_REL && plan_layout(m, err) != 0)
 		return (-1);
 	m->planned = true;
 	return (0);
+}
+
+int
+padko_apply(struct padko_module *pm, struct padko_error *err)
+{
+	struct module *m;
+
+	m = &pm->m;
+	if (m->applied)
+		return (0);
+	if (!m->planned)
+		return (padko_fail(err, EX_SOFTWARE,
+		    "%s: padko_apply before padko_plan_layout", m->path));
+	if (m->changed && rewrite_module(m, err) != 0)
+		return (-1);
+	m->applied = true;
+	return (0);
+}
+
+int
+padko_plan(struct padko_module *pm, struct padko_error *err)
+{
+
+	if (padko_plan_layout(pm, err) != 0)
+		return (-1);
+	return (padko_apply(pm, err));
 }
 
 int
@@ -346,7 +354,7 @@ padko_write(struct padko_module *pm, const char *path, unsigned mode,
 {
 	struct stat like;
 
-	if (!pm->m.planned)
+	if (!pm->m.applied)
 		return (padko_fail(err, EX_SOFTWARE,
 		    "%s: padko_write before padko_plan", pm->m.path));
 	memset(&like, 0, sizeof(like));
@@ -362,7 +370,7 @@ padko_replace(struct padko_module *pm, const char *path,
 {
 	struct stat like;
 
-	if (!pm->m.planned)
+	if (!pm->m.applied)
 		return (padko_fail(err, EX_SOFTWARE,
 		    "%s: padko_replace before padko_plan", pm->m.path));
 	if (stat(path, &like) != 0)
@@ -375,7 +383,7 @@ int
 padko_write_fd(struct padko_module *pm, int fd, struct padko_error *err)
 {
 
-	if (!pm->m.planned)
+	if (!pm->m.applied)
 		return (padko_fail(err, EX_SOFTWARE,
 		    "%s: padko_write_fd before padko_plan", pm->m.path));
 	return (output_write_fd(&pm->m, fd, err));
@@ -387,84 +395,6 @@ padko_close(struct padko_module *pm)
 
 	if (pm == NULL)
 		return;
-	model_free(&pm->m);
+	module_free(&pm->m);
 	free(pm);
-}
-
-int
-padko_verify_memory(const char *name, const void *image, size_t size,
-    enum padko_kernel kernel, struct padko_verify_report *r,
-    struct padko_error *err)
-{
-
-	return (verify_image(name, image, size, kernel, false, r, err));
-}
-
-/*
- * padko_verify_memory(); with accept_only, only whether the kernel takes
- * the module (kload.h): no image is made, and the counts of the report
- * stay 0.
- */
-int
-verify_image(const char *name, const void *image, size_t size,
-    enum padko_kernel kernel, bool accept_only,
-    struct padko_verify_report *r, struct padko_error *err)
-{
-	struct kload k;
-	int i, rc;
-
-	memset(r, 0, sizeof(*r));
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return (padko_fail(err, EX_SOFTWARE, "libelf: %s",
-		    elf_errmsg(-1)));
-	if (size >= sizeof(Elf32_Ehdr) &&
-	    memcmp(image, PADKO_ELFMAG, PADKO_SELFMAG) == 0 &&
-	    ((const unsigned char *)image)[EI_CLASS] == ELFCLASS64)
-		return (padko_fail(err, EX_DATAERR, "%s: a 64-bit module: the "
-		    "i386 loader model does not apply", name));
-	memset(&k, 0, sizeof(k));
-	k.kernel = kernel;
-	k.base = KLOAD_DEFAULT_BASE;
-	k.set_dest[PADKO_SET_PCPU] = KLOAD_DEFAULT_PCPU;
-	k.set_dest[PADKO_SET_VNET] = KLOAD_DEFAULT_VNET;
-	k.resolve = kload_resolve_any;
-	k.accept_only = accept_only;
-	rc = kload_run(&k, image, size, name, err);
-	if (rc == 0) {
-		r->accepted = k.accepted;
-		snprintf(r->message, sizeof(r->message), "%s", k.message);
-		for (i = 0; i < PADKO_NSET_KINDS; i++) {
-			r->sets[i].present = k.sets[i].present;
-			r->sets[i].start = k.sets[i].start - k.relocbase;
-			r->sets[i].stop = k.sets[i].stop - k.relocbase;
-			r->sets[i].last_word = k.sets[i].last_word;
-			r->sets[i].relocated = k.sets[i].relocated;
-		}
-		r->relative_moved = k.relative_moved;
-		r->relative_at_end = k.relative_at_end;
-	}
-	kload_free(&k);
-	return (rc);
-}
-
-int
-padko_verify_file(const char *path, enum padko_kernel kernel,
-    struct padko_verify_report *r, struct padko_error *err)
-{
-	struct file_image img;
-	int fd, rc;
-
-	if ((fd = open(path, O_RDONLY)) < 0)
-		return (padko_fail(err, EX_NOINPUT, "%s: %s", path,
-		    strerror(errno)));
-	if (file_image_read(fd, &img) != 0) {
-		padko_fail(err, EX_IOERR, "%s: read: %s", path,
-		    strerror(errno));
-		close(fd);
-		return (-1);
-	}
-	close(fd);
-	rc = padko_verify_memory(path, img.bytes, img.size, kernel, r, err);
-	file_image_release(&img);
-	return (rc);
 }
