@@ -36,10 +36,11 @@
  * - the layout check (boundary_constrain(), and the planner honouring its
  *   bounds): a decided reference whose target lies outside a set must not
  *   fall inside that set once padded;
- * - what a relocation at a set's old end means when the symbols decide it,
- *   and its rewritten value: __stop (STOP) where nothing starts there
- *   (slack after the set, or the segment's end), the start of what follows
- *   (NEXT) otherwise, of the adjacent set too;
+ * - what a relocation at a set's old end in data means, where the
+ *   sections and symbols decide it, and its rewritten value: __stop (STOP)
+ *   where nothing starts there (slack after the set, or the segment's
+ *   end), the start of what follows (NEXT) otherwise, the adjacent set's
+ *   too;
  * - references that no evidence decides: refused (EX_DATAERR, the sites
  *   and the options that decide them listed), or guessed as NEXT when
  *   asked.
