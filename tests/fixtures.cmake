@@ -7,7 +7,7 @@
 #
 #   fixture/F.L               padko on tests/fixtures/built/F.L.ko must give
 #                             what the linker gave in F.L.padded.ko
-#                             (tests/check_fixture.sh); that comparison is
+#                             (tests/checks/fixture.sh); that comparison is
 #                             skipped, with the reason printed, where the
 #                             linker-padded build fails the oracle;
 #   oracle/F.L                for every F.L.kld (the ld -r object): padko's
@@ -15,7 +15,7 @@
 #                             (tests/tools/oracle.c: every reference's value
 #                             and per-CPU/per-vnet move, from its target in
 #                             the .kld), and where F.L.padded.ko fails it is
-#                             printed, not failed (tests/check_oracle.sh;
+#                             printed, not failed (tests/checks/oracle.sh;
 #                             undecided-*: padko's output is not checked);
 #   oracle/detects-wrong      the oracle exits 1 on a plain module whose END
 #                             sites the kernel would leave at the set's end,
@@ -24,7 +24,7 @@
 #   boundary/undecided        the undecided-* pairs, whose END sites no
 #                             evidence decides: padko's warning, --strict,
 #                             --assume-end/--assume-next against their truth
-#                             files (tests/check_undecided.sh);
+#                             files (tests/checks/undecided.sh);
 #   elfcmp/detects-difference elfcmp must tell a plain module from its
 #                             padded reference (exit status exactly 1);
 #   elfcmp/self-equal         and find a file equal to itself (exit 0);
@@ -32,7 +32,7 @@
 #                             accepts every padded reference and padko's
 #                             own output, and refuses under current kernels
 #                             the plain modules that they refuse
-#                             (tests/check_verify.sh);
+#                             (tests/checks/verify.sh);
 #   fixture/mapped            a pair grown past 1 MiB by a non-allocated
 #                             section (GNU objcopy), so that padko maps its
 #                             input and the file it checks instead of
@@ -40,7 +40,7 @@
 #   fixtures/fresh            rebuild every fixture with the installed
 #                             toolchain (not the localized builds) and
 #                             check all pairs, and padko verify on them
-#                             (tests/check_fresh.sh, tests/check_verify.sh),
+#                             (tests/checks/fresh.sh, tests/checks/verify.sh),
 #                             when clang, ld.lld and i686-kfreebsd-gnu-ld
 #                             are all available.
 
@@ -81,7 +81,7 @@ foreach(padded IN LISTS padko_fixture_padded)
 		set(oracle_args "$<TARGET_FILE:oracle>" "${kld}")
 	endif()
 	add_test(NAME fixture/${base}
-	    COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/check_fixture.sh"
+	    COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/checks/fixture.sh"
 		"$<TARGET_FILE:padko>" "$<TARGET_FILE:elfcmp>"
 		"${plain}" "${padded}" "${padko_fixture_work}/${base}"
 		${oracle_args})
@@ -111,7 +111,7 @@ fi
 	add_test(NAME elfcmp/self-equal
 	    COMMAND elfcmp "${padko_first_padded}" "${padko_first_padded}")
 	add_test(NAME verify/fixtures
-	    COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/check_verify.sh"
+	    COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/checks/verify.sh"
 		"$<TARGET_FILE:padko>" "${padko_fixture_dir}"
 		"$<TARGET_FILE:oracle>")
 endif()
@@ -133,7 +133,7 @@ foreach(kld IN LISTS padko_fixture_klds)
 		continue()
 	endif()
 	add_test(NAME oracle/${base}
-	    COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/check_oracle.sh"
+	    COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/checks/oracle.sh"
 		"$<TARGET_FILE:padko>" "$<TARGET_FILE:oracle>" "${kld}"
 		"${plain}" "${padded}" "${padko_fixture_work}/oracle/${base}")
 	if(base MATCHES "^carp_seed\\.gnu$")
@@ -213,13 +213,13 @@ done
 test "$(wc -c <"$work/big-mixed.lld.ko")" -gt 1048576
 exec sh "$0" "$4" "$5" "$work/big-mixed.lld.ko" \
     "$work/big-mixed.lld.padded.ko" "$work/check"
-]=] "${CMAKE_CURRENT_SOURCE_DIR}/check_fixture.sh" "${PADKO_GNU_OBJCOPY}"
+]=] "${CMAKE_CURRENT_SOURCE_DIR}/checks/fixture.sh" "${PADKO_GNU_OBJCOPY}"
 		"${padko_fixture_dir}" "${padko_fixture_work}/mapped"
 		"$<TARGET_FILE:padko>" "$<TARGET_FILE:elfcmp>")
 endif()
 
 add_test(NAME boundary/undecided
-    COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/check_undecided.sh"
+    COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/checks/undecided.sh"
 	"$<TARGET_FILE:padko>" "$<TARGET_FILE:elfcmp>"
 	"${padko_fixture_dir}" "${padko_fixture_work}/undecided")
 
@@ -228,7 +228,7 @@ find_program(PADKO_LD_LLD ld.lld)
 find_program(PADKO_GNU_LD i686-kfreebsd-gnu-ld)
 if(PADKO_CLANG AND PADKO_LD_LLD AND PADKO_GNU_LD)
 	add_test(NAME fixtures/fresh
-	    COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/check_fresh.sh"
+	    COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/checks/fresh.sh"
 		"${padko_SOURCE_DIR}" "${CMAKE_CURRENT_BINARY_DIR}/fresh"
 		"$<TARGET_FILE:padko>" "$<TARGET_FILE:elfcmp>"
 		"$<TARGET_FILE:oracle>")

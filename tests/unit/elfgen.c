@@ -29,7 +29,8 @@
 /*
  * elfgen: the test-side ELF builder and reader (see elfgen.h).  It writes
  * images with libelf under ELF_F_LAYOUT, so that every offset is the one
- * chosen here, into a temporary file, and reads the bytes back.
+ * chosen here, into a temporary file, and reads the bytes back.  At the
+ * end, the modules and checks that more than one test program shares.
  */
 
 #include <errno.h>
@@ -1126,4 +1127,203 @@ eg_teardown(void **state)
 		if (eg_open_runs[i].in != NULL)
 			eg_run_release(&eg_open_runs[i]);
 	return (0);
+}
+
+/*
+ * Modules and checks that more than one test program shares.
+ */
+
+#define	BIAS	0x1000u
+#define	AW	(SHF_ALLOC | SHF_WRITE)
+#define	AX	(SHF_ALLOC | SHF_EXECINSTR)
+
+size_t
+eg_text(struct elfgen *g)
+{
+	size_t sec;
+
+	sec = eg_section(g, 0, ".text", SHT_PROGBITS, AX, 0x800, 0x100, 16);
+	eg_pattern(g, sec, 0x55);
+	return (sec);
+}
+
+size_t
+eg_dynsym(struct elfgen *g, const char *name, uint32_t value, uint32_t size,
+    unsigned type, unsigned other, size_t sec)
+{
+
+	return (eg_symbol(g, EG_DYNSYM, name, value, size, STB_GLOBAL, type,
+	    other, (uint16_t)sec));
+}
+
+int
+eg_vnet_module(struct elfgen *g, uint32_t seg_flags, uint32_t set_size)
+{
+	size_t sec;
+	int seg;
+
+	eg_text(g);
+	seg = eg_load(g, seg_flags, 0x1000, BIAS);
+	eg_section(g, seg, ".dynamic", SHT_DYNAMIC, AW, 0x1900, 0x60, 4);
+	sec = eg_section(g, seg, "set_vnet", SHT_PROGBITS, AW, 0x1980,
+	    set_size, 4);
+	eg_pattern(g, sec, 0x61);
+	eg_symbol(g, EG_DYNSYM, "__start_set_vnet", 0x1980, 0, STB_GLOBAL,
+	    STT_NOTYPE, STV_PROTECTED, (uint16_t)sec);
+	eg_symbol(g, EG_DYNSYM, "__stop_set_vnet", 0x1980 + set_size, 0,
+	    STB_GLOBAL, STT_NOTYPE, STV_PROTECTED, (uint16_t)sec);
+	return (seg);
+}
+
+int
+eg_moving_module(struct elfgen *g)
+{
+	int seg;
+
+	seg = eg_vnet_module(g, PF_R | PF_W, 0x10);
+	eg_section(g, seg, ".data", SHT_PROGBITS, AW, 0x1990, 0x20, 4);
+	eg_section(g, seg, ".bss", SHT_NOBITS, AW, 0x19b0, 0x20, 4);
+	eg_relative(g, 0x1990, 0x19a8);
+	return (seg);
+}
+
+/*
+ * The GNU ld layout: .bss starts exactly where set_vnet ends.
+ *
+ *	.dynamic 0x1900..0x1980
+ *	.data	 0x1980..0x19c0 (align 32)
+ *	set_vnet 0x19c0..0x19e0 -> 0x19c0..0x19e4
+ *	.bss	 0x19e0..0x1a20 (align 32) -> 0x1a00..0x1a40
+ *
+ * Relocations (index: place, value -> expected value):
+ *	0: .data 0x1980 RELATIVE 0x19e0 (.bss starts there) -> 0x1a00
+ *	1: .data 0x1984 RELATIVE 0x19c8 (inside the set) -> 0x19c8
+ *	2: .data 0x1988 RELATIVE 0x19f0 (inside .bss) -> 0x1a10
+ *	3: set   0x19c0 RELATIVE 0x1984 (.data) -> 0x1984
+ *	4: .data 0x198c R_386_32 __stop_set_vnet, in place 0 -> 0
+ *	5: .text 0x810 RELATIVE 0x19e8 (.bss) -> 0x1a08
+ *	6: .data 0x1990 R_386_32 against no symbol, 0x19f4 -> 0x1a14
+ *	7: .text 0x814 RELATIVE 0x19c0 (set start) -> 0x19c0
+ *	8: .text 0x818 R_386_PC32 bss_var, in place -4 -> -4
+ */
+struct elfgen *
+eg_gnu_module(void)
+{
+	struct elfgen *g;
+	size_t data, vnet, bss, stop, bssvar;
+	int seg;
+
+	g = eg_new();
+	eg_text(g);
+	seg = eg_load(g, PF_R | PF_W, 0x1000, BIAS);
+	eg_section(g, seg, ".dynamic", SHT_DYNAMIC, AW, 0x1900, 0x80, 4);
+	data = eg_section(g, seg, ".data", SHT_PROGBITS, AW, 0x1980, 0x40,
+	    32);
+	eg_pattern(g, data, 0x11);
+	vnet = eg_section(g, seg, "set_vnet", SHT_PROGBITS, AW, 0x19c0, 0x20,
+	    4);
+	eg_pattern(g, vnet, 0x61);
+	bss = eg_section(g, seg, ".bss", SHT_NOBITS, AW, 0x19e0, 0x40, 32);
+
+	eg_dynsym(g, "data_var", 0x1980, 4, STT_OBJECT, STV_DEFAULT, data);
+	eg_dynsym(g, "__start_set_vnet", 0x19c0, 0, STT_NOTYPE, STV_PROTECTED,
+	    vnet);
+	stop = eg_dynsym(g, "__stop_set_vnet", 0x19e0, 0, STT_NOTYPE,
+	    STV_PROTECTED, vnet);
+	bssvar = eg_dynsym(g, "bss_var", 0x19e0, 4, STT_OBJECT, STV_DEFAULT,
+	    bss);
+	eg_dynsym(g, "bss_var2", 0x19f0, 8, STT_OBJECT, STV_DEFAULT, bss);
+
+	eg_symbol(g, EG_SYMTAB, "vnet_last", 0x19d8, 8, STB_LOCAL,
+	    STT_OBJECT, STV_DEFAULT, (uint16_t)vnet);
+	eg_symbol(g, EG_SYMTAB, "vnet_end", 0x19e0, 0, STB_LOCAL,
+	    STT_NOTYPE, STV_DEFAULT, (uint16_t)vnet);
+	eg_symbol(g, EG_SYMTAB, "bss_static", 0x19e8, 4, STB_LOCAL,
+	    STT_OBJECT, STV_DEFAULT, (uint16_t)bss);
+	eg_symbol(g, EG_SYMTAB, "__start_set_vnet", 0x19c0, 0, STB_GLOBAL,
+	    STT_NOTYPE, STV_PROTECTED, (uint16_t)vnet);
+	eg_symbol(g, EG_SYMTAB, "__stop_set_vnet", 0x19e0, 0, STB_GLOBAL,
+	    STT_NOTYPE, STV_PROTECTED, (uint16_t)vnet);
+	eg_symbol(g, EG_SYMTAB, "bss_var", 0x19e0, 4, STB_GLOBAL,
+	    STT_OBJECT, STV_DEFAULT, (uint16_t)bss);
+	eg_symbol(g, EG_SYMTAB, "text_fn", 0x800, 0x10, STB_GLOBAL,
+	    STT_FUNC, STV_DEFAULT, EG_FIRST_USER);
+
+	eg_relative(g, 0x1980, 0x19e0);
+	eg_relative(g, 0x1984, 0x19c8);
+	eg_relative(g, 0x1988, 0x19f0);
+	eg_relative(g, 0x19c0, 0x1984);
+	eg_put32(g, 0x198c, 0);
+	eg_rel(g, 0x198c, R_386_32, stop);
+	eg_relative(g, 0x810, 0x19e8);
+	eg_put32(g, 0x1990, 0x19f4);
+	eg_rel(g, 0x1990, R_386_32, 0);
+	eg_relative(g, 0x814, 0x19c0);
+	eg_put32(g, 0x818, 0xfffffffc);
+	eg_rel(g, 0x818, R_386_PC32, bssvar);
+	return (g);
+}
+
+void
+eg_assert_rel(const struct eg_image *img, size_t i, uint32_t offset,
+    unsigned type, uint32_t value)
+{
+	GElf_Rel rel;
+
+	rel = eg_image_rel(img, i);
+	if (rel.r_offset != offset || GELF_R_TYPE(rel.r_info) != type)
+		fail_msg("relocation %zu: offset %#jx type %ju, expected %#x "
+		    "type %u", i, (uintmax_t)rel.r_offset,
+		    (uintmax_t)GELF_R_TYPE(rel.r_info), offset, type);
+	if (eg_image_word(img, offset) != value)
+		fail_msg("relocation %zu at %#x: value %#x, expected %#x", i,
+		    offset, eg_image_word(img, offset), value);
+}
+
+int
+eg_assert_image_refused(const unsigned char *image, size_t size, int code,
+    const char *what1, const char *what2)
+{
+	struct padko_module *m;
+	struct padko_error err;
+	FILE *f;
+	int rc, opened;
+
+	rc = eg_padko(image, size, &m, &err);
+	opened = m != NULL;
+	if (rc == 0) {
+		rc = padko_changed(m);
+		padko_close(m);
+		fail_msg("padko accepted the module (changed %d)", rc);
+	}
+	assert_int_equal(err.code, code);
+	if (what1 != NULL && strstr(err.msg, what1) == NULL)
+		fail_msg("message \"%s\" does not name \"%s\"", err.msg,
+		    what1);
+	if (what2 != NULL && strstr(err.msg, what2) == NULL)
+		fail_msg("message \"%s\" does not name \"%s\"", err.msg,
+		    what2);
+	/* Nothing may be written after a failed plan. */
+	if (m != NULL) {
+		assert_non_null(f = tmpfile());
+		assert_int_equal(padko_write_fd(m, fileno(f), &err), -1);
+		fclose(f);
+	}
+	padko_close(m);
+	return (!opened);
+}
+
+int
+eg_assert_refused(struct elfgen *g, int code, const char *what1,
+    const char *what2)
+{
+	unsigned char *image;
+	size_t size;
+	int rc;
+
+	eg_build(g, &image, &size);
+	eg_free(g);
+	rc = eg_assert_image_refused(image, size, code, what1, what2);
+	free(image);
+	return (rc);
 }

@@ -28,7 +28,9 @@
 
 /*
  * elfgen: synthesises small i386 ET_DYN images in memory for the unit
- * tests, and reads images (padko's output) back.
+ * tests, and reads images (padko's output) back.  Modules and checks that
+ * more than one test program uses live here too (at the end), not in a
+ * copy in each.
  *
  * An image is built like this:
  *
@@ -208,5 +210,54 @@ int		 eg_teardown(void **state);
  * (in memory, and in the file unless it is NOBITS).
  */
 void		 eg_assert_congruent(const struct eg_image *img);
+
+/*
+ * Modules and checks that more than one test program shares.  The data
+ * segment of each module below is segment 1 (bias 0x1000): a section of
+ * it at address A lies at file offset A - 0x1000.
+ */
+
+/* Adds .text (0x800..0x900, segment 0) filled with a pattern. */
+size_t		 eg_text(struct elfgen *g);
+/* Adds a global dynamic symbol; returns its .dynsym index. */
+size_t		 eg_dynsym(struct elfgen *g, const char *name,
+		    uint32_t value, uint32_t size, unsigned type,
+		    unsigned other, size_t sec);
+
+/*
+ * Starts a module: .text 0x800..0x900 in segment 0, a data segment
+ * (bias 0x1000, flags seg_flags) with .dynamic 0x1900..0x1960 and set_vnet
+ * at 0x1980 of the given size, with __start/__stop in .dynsym; 0x1960 to
+ * 0x1980 is left for the tests.  Returns the data segment.
+ */
+int		 eg_vnet_module(struct elfgen *g, uint32_t seg_flags,
+		    uint32_t set_size);
+/*
+ * eg_vnet_module() with set_vnet 0x1980..0x1990 followed by .data
+ * 0x1990..0x19b0 (which moves by 4) and .bss; returns the data segment.
+ */
+int		 eg_moving_module(struct elfgen *g);
+/*
+ * The GNU ld layout: .bss starts exactly where set_vnet ends (elfgen.c
+ * lists its sections, symbols and relocations, and what padko makes of
+ * them).
+ */
+struct elfgen	*eg_gnu_module(void);
+
+/* Asserts a relocation's output offset, type and in-place value. */
+void		 eg_assert_rel(const struct eg_image *img, size_t i,
+		    uint32_t offset, unsigned type, uint32_t value);
+/*
+ * Runs padko on an image and asserts that it fails with code and a
+ * message that contains each of the given strings (NULL: any), and that
+ * nothing can be written after the failed plan.  Returns nonzero when
+ * padko_open() was the step that failed.
+ */
+int		 eg_assert_image_refused(const unsigned char *image,
+		    size_t size, int code, const char *what1,
+		    const char *what2);
+/* Builds g (and frees it) and asserts that padko refuses the image. */
+int		 eg_assert_refused(struct elfgen *g, int code,
+		    const char *what1, const char *what2);
 
 #endif /* !ELFGEN_H */

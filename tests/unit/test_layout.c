@@ -29,9 +29,12 @@
 /*
  * Unit tests of the layout planner (lib/layout.c) on synthetic modules:
  * where a grown set puts what follows it, in memory and in the file, and
- * when it grows at all.  Every expected address and offset below was
- * worked out by hand from the layout that the test builds; the common
- * part is:
+ * when it grows at all; and the moves it refuses to plan (EX_DATAERR,
+ * nothing written): code that would move, and data that would move
+ * relative to a GOT (a .got, or DT_PLTGOT), each with the same module
+ * accepted where the set grows in place.  Every expected address and
+ * offset below was worked out by hand from the layout that the test
+ * builds; the common part is:
  *
  *	segment 0 (R+X, bias 0):	.text	0x800..0x900
  *	segment 1 (R+W, bias 0x1000):	.dynamic 0x1900..0x1960
@@ -39,6 +42,8 @@
  *					then what each test adds
  *
  * so a section of segment 1 at address A is at file offset A - 0x1000.
+ * The refusals start from elfgen's eg_vnet_module() instead (set_vnet at
+ * 0x1980, nothing from 0x1960), and test_got_in_place() says its own.
  */
 
 #include <setjmp.h>
@@ -48,6 +53,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include <cmocka.h>
 
@@ -56,6 +62,8 @@
 
 #define	BIAS	0x1000u
 #define	PAD	0x90909090u
+#define	AW	(SHF_ALLOC | SHF_WRITE)
+#define	AX	(SHF_ALLOC | SHF_EXECINSTR)
 
 /* The library's module behind the opaque handle (see lib/entry.c). */
 static const struct module *
@@ -909,6 +917,153 @@ test_no_sets(void **state)
 	eg_run_free(&r);
 }
 
+/*
+ * An executable section right after the set in the same segment:
+ * set_vnet 0x1980..0x1990, .text.hot (align 16) at 0x1990 would move to
+ * 0x19a0.
+ */
+static void
+test_exec_after_set(void **state)
+{
+	struct elfgen *g;
+	int seg;
+
+	(void)state;
+	g = eg_new();
+	seg = eg_vnet_module(g, PF_R | PF_W | PF_X, 0x10);
+	eg_section(g, seg, ".text.hot", SHT_PROGBITS, AW | SHF_EXECINSTR,
+	    0x1990, 0x20, 16);
+	assert_int_equal(eg_assert_refused(g, EX_DATAERR, ".text.hot", NULL),
+	    0);
+}
+
+/*
+ * An executable segment after the one that ends with the set: its first
+ * section, .text.exit at 0x2990 (file offset 0x990), would move.
+ */
+static void
+test_exec_segment_after_set(void **state)
+{
+	struct elfgen *g;
+	int seg;
+
+	(void)state;
+	g = eg_new();
+	eg_vnet_module(g, PF_R | PF_W, 0x10);
+	seg = eg_load(g, PF_R | PF_X, 0x1000, 0x2000);
+	eg_section(g, seg, ".text.exit", SHT_PROGBITS, AX, 0x2990, 0x20, 16);
+	assert_int_equal(eg_assert_refused(g, EX_DATAERR, ".text.exit", NULL),
+	    0);
+}
+
+/*
+ * The same executable section with 4 bytes of slack before it
+ * (set_vnet 0x1980..0x198c): nothing moves, so it is accepted.
+ */
+static void
+test_exec_after_set_in_place(void **state)
+{
+	struct elfgen *g;
+	struct eg_run r;
+	int seg;
+
+	(void)state;
+	g = eg_new();
+	seg = eg_vnet_module(g, PF_R | PF_W | PF_X, 0xc);
+	eg_section(g, seg, ".text.hot", SHT_PROGBITS, AW | SHF_EXECINSTR,
+	    0x1990, 0x20, 16);
+	eg_run(g, &r);
+	assert_true(padko_changed(r.m));
+	assert_int_equal(eg_image_shdr(&r.new, ".text.hot").sh_addr, 0x1990);
+	assert_int_equal(eg_image_word(&r.new, 0x198c), PADKO_PAD_WORD);
+	eg_run_free(&r);
+}
+
+/*
+ * A .got (0x1960, first word _DYNAMIC) before the set, and .bss after it
+ * (0x1990) that would move by 4: data would move relative to the GOT.
+ */
+static void
+test_got_and_moving_data(void **state)
+{
+	struct elfgen *g;
+	int seg;
+
+	(void)state;
+	g = eg_new();
+	seg = eg_vnet_module(g, PF_R | PF_W, 0x10);
+	eg_section(g, seg, ".got", SHT_PROGBITS, AW, 0x1960, 0xc, 4);
+	eg_put32(g, 0x1960, 0x1900);
+	eg_section(g, seg, ".bss", SHT_NOBITS, AW, 0x1990, 0x20, 4);
+	assert_int_equal(eg_assert_refused(g, EX_DATAERR, ".got", ".bss"), 0);
+}
+
+/*
+ * No section called .got, but DT_PLTGOT points into .data (0x1960),
+ * and .bss (0x1990) would move: refused as well.
+ */
+static void
+test_pltgot_and_moving_data(void **state)
+{
+	struct elfgen *g;
+	int seg;
+
+	(void)state;
+	g = eg_new();
+	seg = eg_vnet_module(g, PF_R | PF_W, 0x10);
+	eg_section(g, seg, ".data", SHT_PROGBITS, AW, 0x1960, 0x20, 4);
+	eg_section(g, seg, ".bss", SHT_NOBITS, AW, 0x1990, 0x20, 4);
+	eg_dynamic(g, DT_PLTGOT, 0x1960);
+	assert_int_equal(eg_assert_refused(g, EX_DATAERR, ".bss", NULL), 0);
+}
+
+/*
+ * A .got.plt whose first word is _DYNAMIC (0x1900), with the set after
+ * it growing in place (set_vnet 0x1990..0x19a8, .bss at 0x19b0): nothing
+ * moves relative to the GOT, the plan is accepted and the word, still
+ * .dynamic's address, is kept.  DT_PLTGOT stays.
+ */
+static void
+test_got_in_place(void **state)
+{
+	struct elfgen *g;
+	struct eg_run r;
+	size_t got, vnet;
+	int seg;
+
+	(void)state;
+	g = eg_new();
+	eg_text(g);
+	seg = eg_load(g, PF_R | PF_W, 0x1000, BIAS);
+	eg_section(g, seg, ".dynamic", SHT_DYNAMIC, AW, 0x1900, 0x80, 4);
+	got = eg_section(g, seg, ".got.plt", SHT_PROGBITS, AW, 0x1980, 0xc,
+	    4);
+	(void)got;
+	eg_put32(g, 0x1980, 0x1900);
+	vnet = eg_section(g, seg, "set_vnet", SHT_PROGBITS, AW, 0x1990, 0x18,
+	    4);
+	eg_pattern(g, vnet, 0x61);
+	eg_section(g, seg, ".bss", SHT_NOBITS, AW, 0x19b0, 0x10, 16);
+	eg_dynsym(g, "__start_set_vnet", 0x1990, 0, STT_NOTYPE, STV_PROTECTED,
+	    vnet);
+	eg_dynsym(g, "__stop_set_vnet", 0x19a8, 0, STT_NOTYPE, STV_PROTECTED,
+	    vnet);
+	eg_dynamic(g, DT_PLTGOT, 0x1980);
+	eg_run(g, &r);
+
+	assert_true(padko_changed(r.m));
+	assert_int_equal(padko_set_report(r.m, PADKO_SET_VNET)->state,
+	    PADKO_SET_PAD_IN_PLACE);
+	assert_int_equal(eg_image_word(&r.new, 0x1980), 0x1900);
+	assert_int_equal(eg_image_shdr(&r.new, ".dynamic").sh_addr, 0x1900);
+	assert_int_equal(eg_image_shdr(&r.new, ".got.plt").sh_addr, 0x1980);
+	assert_int_equal(eg_image_dynamic(&r.new, DT_PLTGOT), 0x1980);
+	assert_int_equal(eg_image_word(&r.new, 0x19a8), PAD);
+	assert_int_equal(eg_image_symbol(&r.new, EG_DYNSYM, "__stop_set_vnet"),
+	    0x19ac);
+	eg_run_free(&r);
+}
+
 int
 main(void)
 {
@@ -936,6 +1091,12 @@ main(void)
 		cmocka_unit_test(test_empty_set),
 		cmocka_unit_test(test_empty_set_beside_other),
 		cmocka_unit_test(test_no_sets),
+		cmocka_unit_test(test_exec_after_set),
+		cmocka_unit_test(test_exec_segment_after_set),
+		cmocka_unit_test(test_exec_after_set_in_place),
+		cmocka_unit_test(test_got_and_moving_data),
+		cmocka_unit_test(test_pltgot_and_moving_data),
+		cmocka_unit_test(test_got_in_place),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, eg_teardown));

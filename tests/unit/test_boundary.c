@@ -27,12 +27,24 @@
  */
 
 /*
- * Unit tests of the reference model (lib/boundary.c) that decode no
- * instruction: the decision table of displaced values (displaced_decide(),
- * given the access the code showed), and the layout check
- * (boundary_constrain(), and the planner honouring its bounds): a decided
- * reference whose target lies outside a set must not fall inside that set
- * once padded.  For the latter, references are made by hand on a planned
+ * Unit tests of the reference model (lib/boundary.c): what a reference
+ * whose value is a set's old end, or a value displaced from its target,
+ * means.  How the instruction that holds a reference decides it is tested
+ * with the code reader, in test_code.c; here:
+ * - the decision table of displaced values (displaced_decide(), given the
+ *   access the code showed);
+ * - the layout check (boundary_constrain(), and the planner honouring its
+ *   bounds): a decided reference whose target lies outside a set must not
+ *   fall inside that set once padded;
+ * - what a relocation at a set's old end in data means, where the
+ *   sections and symbols decide it, and its rewritten value: __stop (STOP)
+ *   where nothing starts there (slack after the set, or the segment's
+ *   end), the start of what follows (NEXT) otherwise, the adjacent set's
+ *   too;
+ * - references that no evidence decides: refused (EX_DATAERR, the sites
+ *   and the options that decide them listed), or guessed as NEXT when
+ *   asked.
+ * For the layout check, references are made by hand on a planned
  * synthetic module:
  *
  *	segment 0 (R+X, bias 0):	.text	 0x800..0x900
@@ -54,6 +66,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include <cmocka.h>
 
@@ -61,6 +74,8 @@
 #include "module.h"
 
 #define	BIAS	0x1000u
+#define	PAD	0x90909090u
+#define	AW	(SHF_ALLOC | SHF_WRITE)
 
 static struct module *
 module_of(struct padko_module *pm)
@@ -372,6 +387,246 @@ test_decide_in_data(void **state)
 	    DISPLACED_OWN, NULL);
 }
 
+/*
+ * The GNU layout with slack: set_vnet 0x19c0..0x19d8, .bss at 0x19e0
+ * (align 32).  The set grows in place to 0x19dc.  A RELATIVE of value
+ * 0x19d8 has nothing starting there: it is __stop_set_vnet, and follows
+ * the new end; one of 0x19e0 is .bss, which does not move.
+ */
+static void
+test_slack_stop(void **state)
+{
+	struct elfgen *g;
+	struct eg_run r;
+	const struct padko_boundary_report *b;
+	size_t data, vnet, bss;
+	int seg;
+
+	(void)state;
+	g = eg_new();
+	eg_text(g);
+	seg = eg_load(g, PF_R | PF_W, 0x1000, BIAS);
+	eg_section(g, seg, ".dynamic", SHT_DYNAMIC, AW, 0x1900, 0x80, 4);
+	data = eg_section(g, seg, ".data", SHT_PROGBITS, AW, 0x1980, 0x40,
+	    32);
+	vnet = eg_section(g, seg, "set_vnet", SHT_PROGBITS, AW, 0x19c0, 0x18,
+	    4);
+	eg_pattern(g, vnet, 0x61);
+	bss = eg_section(g, seg, ".bss", SHT_NOBITS, AW, 0x19e0, 0x40, 32);
+	eg_dynsym(g, "__start_set_vnet", 0x19c0, 0, STT_NOTYPE, STV_PROTECTED,
+	    vnet);
+	eg_dynsym(g, "__stop_set_vnet", 0x19d8, 0, STT_NOTYPE, STV_PROTECTED,
+	    vnet);
+	eg_dynsym(g, "bss_var", 0x19e0, 4, STT_OBJECT, STV_DEFAULT, bss);
+	eg_symbol(g, EG_SYMTAB, "vnet_end", 0x19d8, 0, STB_LOCAL,
+	    STT_NOTYPE, STV_DEFAULT, (uint16_t)vnet);
+	eg_symbol(g, EG_SYMTAB, "data_first", 0x1980, 4, STB_LOCAL,
+	    STT_OBJECT, STV_DEFAULT, (uint16_t)data);
+	eg_relative(g, 0x1980, 0x19d8);
+	eg_relative(g, 0x1984, 0x19e0);
+	eg_run(g, &r);
+
+	assert_int_equal(padko_set_report(r.m, PADKO_SET_VNET)->state,
+	    PADKO_SET_PAD_IN_PLACE);
+	eg_assert_rel(&r.new, 0, 0x1980, R_386_RELATIVE, 0x19dc);
+	eg_assert_rel(&r.new, 1, 0x1984, R_386_RELATIVE, 0x19e0);
+	assert_int_equal(padko_boundary_count(r.m), 1);
+	b = padko_boundary(r.m, 0);
+	assert_int_equal(b->where, 0x1980);
+	assert_int_equal(b->old_value, 0x19d8);
+	assert_int_equal(b->new_value, 0x19dc);
+	assert_int_equal(b->meaning, PADKO_BOUNDARY_STOP);
+	assert_int_equal(eg_image_word(&r.new, 0x19d8), PAD);
+	assert_int_equal(eg_image_symbol(&r.new, EG_DYNSYM, "__stop_set_vnet"),
+	    0x19dc);
+	assert_int_equal(eg_image_symbol(&r.new, EG_SYMTAB, "vnet_end"),
+	    0x19d8);
+	assert_int_equal(eg_image_symbol(&r.new, EG_DYNSYM, "bss_var"),
+	    0x19e0);
+	assert_int_equal(eg_image_shdr(&r.new, ".bss").sh_addr, 0x19e0);
+	eg_run_free(&r);
+}
+
+/*
+ * A module whose set is the last section (0x1980..0x1990): a
+ * RELATIVE of value 0x1990 has nothing after it and is __stop: 0x1994.
+ */
+static void
+test_stop_at_segment_end(void **state)
+{
+	struct elfgen *g;
+	struct eg_run r;
+	size_t data, vnet;
+	int seg;
+
+	(void)state;
+	g = eg_new();
+	eg_text(g);
+	seg = eg_load(g, PF_R | PF_W, 0x1000, BIAS);
+	eg_section(g, seg, ".dynamic", SHT_DYNAMIC, AW, 0x1900, 0x60, 4);
+	data = eg_section(g, seg, ".data", SHT_PROGBITS, AW, 0x1960, 0x20, 4);
+	(void)data;
+	vnet = eg_section(g, seg, "set_vnet", SHT_PROGBITS, AW, 0x1980, 0x10,
+	    4);
+	eg_pattern(g, vnet, 0x61);
+	eg_dynsym(g, "__start_set_vnet", 0x1980, 0, STT_NOTYPE, STV_PROTECTED,
+	    vnet);
+	eg_dynsym(g, "__stop_set_vnet", 0x1990, 0, STT_NOTYPE, STV_PROTECTED,
+	    vnet);
+	eg_relative(g, 0x1960, 0x1990);
+	eg_relative(g, 0x1964, 0x1980);
+	eg_run(g, &r);
+
+	eg_assert_rel(&r.new, 0, 0x1960, R_386_RELATIVE, 0x1994);
+	eg_assert_rel(&r.new, 1, 0x1964, R_386_RELATIVE, 0x1980);
+	assert_int_equal(padko_boundary_count(r.m), 1);
+	assert_int_equal(padko_boundary(r.m, 0)->meaning,
+	    PADKO_BOUNDARY_STOP);
+	assert_int_equal(eg_image_word(&r.new, 0x1990), PAD);
+	eg_run_free(&r);
+}
+
+/*
+ * Both sets adjacent (set_vnet 0x1980..0x1990, set_pcpu 0x1990..0x1998,
+ * .bss 0x1998..0x19b8).  0x1990 is the end of set_vnet and the start of
+ * set_pcpu: a reference with that value moves with set_pcpu (0x1994).
+ * 0x1998 is the end of set_pcpu and the start of .bss: 0x19a0.  A
+ * reference into set_pcpu (0x1994) moves by 4 to 0x1998.
+ */
+static void
+test_adjacent_sets_references(void **state)
+{
+	struct elfgen *g;
+	struct eg_run r;
+	size_t data, vnet, pcpu, bss;
+	int seg;
+
+	(void)state;
+	g = eg_new();
+	eg_text(g);
+	seg = eg_load(g, PF_R | PF_W, 0x1000, BIAS);
+	eg_section(g, seg, ".dynamic", SHT_DYNAMIC, AW, 0x1900, 0x60, 4);
+	data = eg_section(g, seg, ".data", SHT_PROGBITS, AW, 0x1960, 0x20, 4);
+	(void)data;
+	vnet = eg_section(g, seg, "set_vnet", SHT_PROGBITS, AW, 0x1980, 0x10,
+	    4);
+	eg_pattern(g, vnet, 0x61);
+	pcpu = eg_section(g, seg, "set_pcpu", SHT_PROGBITS, AW, 0x1990, 0x8,
+	    4);
+	eg_pattern(g, pcpu, 0x71);
+	bss = eg_section(g, seg, ".bss", SHT_NOBITS, AW, 0x1998, 0x20, 4);
+	(void)bss;
+	eg_dynsym(g, "__start_set_vnet", 0x1980, 0, STT_NOTYPE, STV_PROTECTED,
+	    vnet);
+	eg_dynsym(g, "__stop_set_vnet", 0x1990, 0, STT_NOTYPE, STV_PROTECTED,
+	    vnet);
+	eg_dynsym(g, "__start_set_pcpu", 0x1990, 0, STT_NOTYPE, STV_PROTECTED,
+	    pcpu);
+	eg_dynsym(g, "__stop_set_pcpu", 0x1998, 0, STT_NOTYPE, STV_PROTECTED,
+	    pcpu);
+	eg_relative(g, 0x1960, 0x1990);
+	eg_relative(g, 0x1964, 0x1998);
+	eg_relative(g, 0x1968, 0x1994);
+	eg_relative(g, 0x1994, 0x1988);
+	eg_run(g, &r);
+
+	eg_assert_rel(&r.new, 0, 0x1960, R_386_RELATIVE, 0x1994);
+	eg_assert_rel(&r.new, 1, 0x1964, R_386_RELATIVE, 0x19a0);
+	eg_assert_rel(&r.new, 2, 0x1968, R_386_RELATIVE, 0x1998);
+	/* A relocation inside set_pcpu moves with it. */
+	eg_assert_rel(&r.new, 3, 0x1998, R_386_RELATIVE, 0x1988);
+	assert_int_equal(padko_boundary_count(r.m), 2);
+	assert_int_equal(padko_boundary(r.m, 0)->set, PADKO_SET_VNET);
+	assert_int_equal(padko_boundary(r.m, 0)->meaning,
+	    PADKO_BOUNDARY_NEXT);
+	assert_int_equal(padko_boundary(r.m, 1)->set, PADKO_SET_PCPU);
+	assert_int_equal(padko_boundary(r.m, 1)->meaning,
+	    PADKO_BOUNDARY_NEXT);
+	eg_run_free(&r);
+}
+
+/*
+ * Six accesses at set_vnet's old end (0x1990) through a base taken from
+ * an argument, which no evidence decides: refused by default, the message
+ * listing the first sites with their instructions and the options that
+ * decide each, and counting the others; padded (NEXT) when asked to guess.
+ */
+static void
+test_undecided_refused(void **state)
+{
+	/* movl 4(%esp), %ecx; 6 x movl 0x1990(%ecx,%eax,1), %edx; ret */
+	static const unsigned char load[] = { 0x8b, 0x4c, 0x24, 0x04 };
+	static const unsigned char access[] = { 0x8b, 0x94, 0x01, 0x90, 0x19,
+	    0x00, 0x00 };
+	static const unsigned char ret[] = { 0xc3 };
+	const struct padko_boundary_report *b;
+	unsigned char *image, nops[0x100];
+	struct padko_module *m;
+	struct padko_error err;
+	struct elfgen *g;
+	size_t i, size, undecided;
+	uint32_t at;
+
+	(void)state;
+	g = eg_new();
+	eg_moving_module(g);
+	memset(nops, 0x90, sizeof(nops));
+	eg_fill(g, EG_FIRST_USER, 0, nops, sizeof(nops));
+	eg_fill(g, EG_FIRST_USER, 0, load, sizeof(load));
+	at = sizeof(load);
+	for (i = 0; i < 6; i++) {
+		eg_fill(g, EG_FIRST_USER, at, access, sizeof(access));
+		eg_relative(g, 0x800 + at + 3, 0x1990);
+		at += sizeof(access);
+	}
+	eg_fill(g, EG_FIRST_USER, at, ret, sizeof(ret));
+	eg_symbol(g, EG_DYNSYM, "f", 0x800, at + 1, STB_GLOBAL, STT_FUNC, 0,
+	    EG_FIRST_USER);
+	eg_build(g, &image, &size);
+	eg_free(g);
+
+	/* The default: refused, four sites listed, two counted. */
+	assert_int_equal(eg_padko(image, size, &m, &err), -1);
+	assert_non_null(m);
+	assert_int_equal(err.code, EX_DATAERR);
+	if (strstr(err.msg, "6 references at a set's end are not decided")
+	    == NULL || strstr(err.msg, "relocation at 0x807: 0x1990 (end of "
+	    "set_vnet), in 0x804: movl") == NULL || strstr(err.msg, "decide "
+	    "with --assume-end 0x807 or --assume-next 0x807") == NULL ||
+	    strstr(err.msg, "--assume-end 0x81c or") == NULL ||
+	    strstr(err.msg, "--assume-end 0x823") != NULL ||
+	    strstr(err.msg, "and 2 more: padko analyze test.ko lists them "
+	    "all") == NULL || strstr(err.msg, "--guess-undecided") == NULL)
+		fail_msg("unexpected message \"%s\"", err.msg);
+	padko_close(m);
+
+	/* Asked to guess: padded, every site NEXT and undecided. */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(padko_open_memory("test.ko", image, size, &m, &err),
+	    0);
+	padko_set_guess_undecided(m, 1);
+	assert_int_equal(padko_plan(m, &err), 0);
+	assert_true(padko_changed(m));
+	undecided = 0;
+	for (i = 0; i < padko_boundary_count(m); i++) {
+		b = padko_boundary(m, i);
+		if (b->decided)
+			continue;
+		assert_int_equal(b->meaning, PADKO_BOUNDARY_NEXT);
+		undecided++;
+	}
+	assert_int_equal(undecided, 6);
+	padko_close(m);
+
+	/* padko_set_strict(m, 0), the old way to ask, still guesses. */
+	assert_int_equal(padko_open_memory("test.ko", image, size, &m, &err),
+	    0);
+	padko_set_strict(m, 0);
+	assert_int_equal(padko_plan(m, &err), 0);
+	padko_close(m);
+	free(image);
+}
+
 int
 main(void)
 {
@@ -382,7 +637,11 @@ main(void)
 		cmocka_unit_test(test_displaced_pushes_target),
 		cmocka_unit_test(test_displaced_below_moves_set),
 		cmocka_unit_test(test_displaced_outside_keeps_layout),
+		cmocka_unit_test(test_slack_stop),
+		cmocka_unit_test(test_stop_at_segment_end),
+		cmocka_unit_test(test_adjacent_sets_references),
+		cmocka_unit_test(test_undecided_refused),
 	};
 
-	return (cmocka_run_group_tests(tests, NULL, NULL));
+	return (cmocka_run_group_tests(tests, NULL, eg_teardown));
 }

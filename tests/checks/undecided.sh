@@ -4,7 +4,7 @@
 #
 # Copyright (c) 2026, The padko developers
 #
-# check_undecided.sh PADKO ELFCMP FIXTURE_DIR WORKDIR
+# tests/checks/undecided.sh PADKO ELFCMP FIXTURE_DIR WORKDIR
 #
 # Boundary sites that the evidence cannot decide, and what padko does about
 # them: the refusal (the default, and --strict), --guess-undecided and its
@@ -39,7 +39,7 @@
 #   e. the input files are left unchanged.
 #
 # And for every FIXTURE_DIR/carp_seed.L.ko (a decided END, see
-# tests/check_decisions.sh):
+# tests/checks/decisions.sh):
 #   d. --assume-next on its first END site: exit 0, no warning, and the
 #      output differs from the padded reference exactly at that site's
 #      relocation, while the plain run's output is equivalent to it;
@@ -54,7 +54,8 @@ LC_ALL=C
 export LC_ALL
 
 if [ $# -ne 4 ]; then
-	echo "usage: check_undecided.sh PADKO ELFCMP FIXTURE_DIR WORKDIR" >&2
+	echo "usage: tests/checks/undecided.sh PADKO ELFCMP FIXTURE_DIR" \
+	    "WORKDIR" >&2
 	exit 2
 fi
 padko=$1 elfcmp=$2 dir=$3 work=$4
@@ -63,7 +64,7 @@ failed=0
 
 for f in "$padko" "$elfcmp"; do
 	if [ ! -f "$f" ]; then
-		echo "check_undecided.sh: $f: no such file" >&2
+		echo "tests/checks/undecided.sh: $f: no such file" >&2
 		exit 2
 	fi
 done

@@ -26,7 +26,7 @@
 # OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
 # OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
 #
-# check_fixture.sh PADKO ELFCMP PLAIN PADDED WORKDIR [ORACLE KLD]
+# tests/checks/fixture.sh PADKO ELFCMP PLAIN PADDED WORKDIR [ORACLE KLD]
 #
 # Checks padko on one fixture pair: PLAIN is a module as linked, PADDED the
 # same module padded by the linker (the reference).
@@ -35,7 +35,7 @@
 #      equivalent to PADDED.  With ORACLE and KLD (the ld -r object PLAIN
 #      was linked from; tests/tools/oracle.c), the comparison is skipped,
 #      with a line saying why, when "ORACLE KLD PLAIN PADDED" fails: the
-#      linker's padding is then no reference (tests/check_oracle.sh checks
+#      linker's padding is then no reference (tests/checks/oracle.sh checks
 #      padko's output against the oracle instead);
 #   b. readelf -a and readelf --dyn-syms read out.ko without a complaint;
 #   c. padko is idempotent: out.ko padded again is byte-identical to out.ko,
@@ -43,7 +43,7 @@
 #   d. PLAIN and PADDED are left unchanged;
 #   e. where PLAIN has a truth file (F.L.truth, see tests/fixtures/build.sh),
 #      every reference at a set's old end is decided as the linker did
-#      (tests/check_decisions.sh); skipped, like a, where the oracle finds
+#      (tests/checks/decisions.sh); skipped, like a, where the oracle finds
 #      the linker's padding wrong, since the truth file is read from it.
 #
 # Every step runs even after an earlier one failed (when it can), each
@@ -54,7 +54,7 @@ LC_ALL=C
 export LC_ALL
 
 if [ $# -ne 5 ] && [ $# -ne 7 ]; then
-	echo "usage: check_fixture.sh PADKO ELFCMP PLAIN PADDED WORKDIR" \
+	echo "usage: tests/checks/fixture.sh PADKO ELFCMP PLAIN PADDED WORKDIR" \
 	    "[ORACLE KLD]" >&2
 	exit 2
 fi
@@ -74,7 +74,7 @@ fail() {
 
 for f in "$padko" "$elfcmp" "$plain" "$padded" ${oracle:+"$oracle" "$kld"}; do
 	if [ ! -f "$f" ]; then
-		echo "check_fixture.sh: $f: no such file" >&2
+		echo "tests/checks/fixture.sh: $f: no such file" >&2
 		exit 2
 	fi
 done
@@ -167,7 +167,7 @@ if [ -f "$truth" ] && [ $reference = no ]; then
 	echo "skip $name: step e: $(basename "$truth") comes from the" \
 	    "linker-padded build, which fails the oracle"
 elif [ -f "$truth" ]; then
-	if ! sh "$(dirname "$0")/check_decisions.sh" "$padko" "$plain" \
+	if ! sh "$(dirname "$0")/decisions.sh" "$padko" "$plain" \
 	    "$truth" >"$work/log" 2>&1; then
 		fail e "decisions differ from $truth:"
 	fi

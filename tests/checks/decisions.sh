@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Copyright (c) 2026, The padko developers
 #
-# check_decisions.sh PADKO PLAIN TRUTH
+# tests/checks/decisions.sh PADKO PLAIN TRUTH
 #
 # Asserts padko's boundary decisions site by site against the truth that
 # tests/fixtures/build.sh read from the linker-padded build: TRUTH has a

@@ -26,7 +26,7 @@
 # OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
 # OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
 #
-# check_oracle.sh PADKO ORACLE KLD PLAIN PADDED WORKDIR
+# tests/checks/oracle.sh PADKO ORACLE KLD PLAIN PADDED WORKDIR
 #
 # Checks one fixture pair against the truth kept in its ld -r object KLD
 # (tests/tools/oracle.c): PLAIN is the module as linked from KLD, PADDED
@@ -37,7 +37,7 @@
 #      failing this check: the linker's layout is not always right;
 #   b. padko's output: "PADKO PLAIN -o WORKDIR/out.ko" succeeds and ORACLE
 #      passes on out.ko.  Not for the undecided-* fixtures, whose END sites
-#      padko pads right only when told (tests/check_undecided.sh): for them
+#      padko pads right only when told (tests/checks/undecided.sh): for them
 #      this step is skipped, with a line saying so.
 #
 # Exit status 0 if padko's output passes (or was skipped), 1 if not, 2 on
@@ -48,7 +48,8 @@ LC_ALL=C
 export LC_ALL
 
 if [ $# -ne 6 ]; then
-	echo "usage: check_oracle.sh PADKO ORACLE KLD PLAIN PADDED WORKDIR" >&2
+	echo "usage: tests/checks/oracle.sh PADKO ORACLE KLD PLAIN PADDED" \
+	    "WORKDIR" >&2
 	exit 2
 fi
 padko=$1 oracle=$2 kld=$3 plain=$4 padded=$5 work=$6
@@ -57,7 +58,7 @@ failed=0
 
 for f in "$padko" "$oracle" "$kld" "$plain" "$padded"; do
 	if [ ! -f "$f" ]; then
-		echo "check_oracle.sh: $f: no such file" >&2
+		echo "tests/checks/oracle.sh: $f: no such file" >&2
 		exit 2
 	fi
 done
@@ -80,7 +81,7 @@ esac
 case $name in
 undecided-*)
 	echo "skip $name: padko's output not checked (undecided-* sites" \
-	    "need --assume-end/--assume-next: tests/check_undecided.sh)"
+	    "need --assume-end/--assume-next: tests/checks/undecided.sh)"
 	;;
 *)
 	st=0

@@ -26,12 +26,12 @@
 # OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
 # OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
 #
-# check_fresh.sh SRC_DIR BUILD_SUBDIR PADKO ELFCMP [ORACLE]
+# tests/checks/fresh.sh SRC_DIR BUILD_SUBDIR PADKO ELFCMP [ORACLE]
 #
 # Rebuilds every fixture with the installed toolchain (so that padko is
 # checked against what this toolchain's linkers do, not only against the
 # committed files): runs SRC_DIR/tests/fixtures/build.sh into a fresh
-# BUILD_SUBDIR/built, then SRC_DIR/tests/check_fixture.sh on every
+# BUILD_SUBDIR/built, then SRC_DIR/tests/checks/fixture.sh on every
 # F.L.ko / F.L.padded.ko pair, with a work directory per pair under
 # BUILD_SUBDIR/work (and, with ORACLE, the pair's F.L.kld: no comparison
 # where the linker-padded build fails the oracle).  The builds with
@@ -40,8 +40,8 @@
 # ones are checked all the same.  Files without a padded partner (refuse-*, amd64-*,
 # not-*) are not for this check and are skipped.  The undecided-* pairs,
 # which padko pads as the linker did only with --assume-end, are checked
-# by SRC_DIR/tests/check_undecided.sh on the fresh build instead (one more
-# line, counted as one check).  SRC_DIR/tests/check_verify.sh then checks
+# by SRC_DIR/tests/checks/undecided.sh on the fresh build instead (one more
+# line, counted as one check).  SRC_DIR/tests/checks/verify.sh then checks
 # "padko verify" on every fresh pair (one more line and check).
 #
 # Prints one line per pair, then "N passed, M failed"; the exit status is
@@ -52,7 +52,8 @@ LC_ALL=C
 export LC_ALL
 
 if [ $# -ne 4 ] && [ $# -ne 5 ]; then
-	echo "usage: check_fresh.sh SRC_DIR BUILD_SUBDIR PADKO ELFCMP [ORACLE]" >&2
+	echo "usage: tests/checks/fresh.sh SRC_DIR BUILD_SUBDIR PADKO ELFCMP" \
+	    "[ORACLE]" >&2
 	exit 2
 fi
 src=$1 sub=$2 padko=$3 elfcmp=$4 oracle=${5:-}
@@ -94,13 +95,13 @@ for padded in "$built"/*.padded.ko; do
 	else
 		set --
 	fi
-	sh "$src/tests/check_fixture.sh" "$padko" "$elfcmp" "$plain" \
+	sh "$src/tests/checks/fixture.sh" "$padko" "$elfcmp" "$plain" \
 	    "$padded" "$work/$name" "$@" >"$work/$name.log" 2>&1 || st=$?
 	if [ $st -eq 0 ]; then
 		echo "ok $name"
 		passed=$((passed + 1))
 	else
-		echo "FAIL $name (check_fixture.sh status $st)"
+		echo "FAIL $name (tests/checks/fixture.sh status $st)"
 		sed 's/^/    /' "$work/$name.log"
 		failed=$((failed + 1))
 	fi
@@ -110,27 +111,27 @@ npairs=$((passed + failed))
 
 # The undecided-* pairs: warning, --strict and overrides.
 st=0
-sh "$src/tests/check_undecided.sh" "$padko" "$elfcmp" "$built" \
+sh "$src/tests/checks/undecided.sh" "$padko" "$elfcmp" "$built" \
     "$work/undecided" >"$work/undecided.log" 2>&1 || st=$?
 if [ $st -eq 0 ]; then
 	echo "ok undecided-* ($(tail -n 1 "$work/undecided.log"))"
 	passed=$((passed + 1))
 else
-	echo "FAIL undecided-* (check_undecided.sh status $st)"
+	echo "FAIL undecided-* (tests/checks/undecided.sh status $st)"
 	sed 's/^/    /' "$work/undecided.log"
 	failed=$((failed + 1))
 fi
 
 # The kernel loader model on the fresh pairs: padko verify.
 st=0
-sh "$src/tests/check_verify.sh" "$padko" "$built" $oracle \
+sh "$src/tests/checks/verify.sh" "$padko" "$built" $oracle \
     >"$work/verify.log" 2>&1 ||
     st=$?
 if [ $st -eq 0 ]; then
 	echo "ok verify ($(tail -n 1 "$work/verify.log"))"
 	passed=$((passed + 1))
 else
-	echo "FAIL verify (check_verify.sh status $st)"
+	echo "FAIL verify (tests/checks/verify.sh status $st)"
 	grep -v '^ok ' "$work/verify.log" | sed 's/^/    /'
 	failed=$((failed + 1))
 fi

@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Copyright (c) 2026, The padko developers
 #
-# check_cli.sh PADKO FIXTURE_DIR [FAILRENAME_SO]
+# tests/checks/cli.sh PADKO FIXTURE_DIR [FAILRENAME_SO]
 #
 # The command's contract with packagers: exit codes from <sysexits.h>,
 # messages that name the file and the reason, nothing written on failure

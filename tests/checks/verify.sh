@@ -26,7 +26,7 @@
 # OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
 # OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
 #
-# check_verify.sh PADKO FIXTURE_DIR [ORACLE]
+# tests/checks/verify.sh PADKO FIXTURE_DIR [ORACLE]
 #
 # Checks "padko verify" (the model of the i386 kernel loader) against the
 # fixtures: for every F.L.padded.ko in FIXTURE_DIR with its plain F.L.ko,
@@ -59,16 +59,16 @@ LC_ALL=C
 export LC_ALL
 
 if [ $# -ne 2 ] && [ $# -ne 3 ]; then
-	echo "usage: check_verify.sh PADKO FIXTURE_DIR [ORACLE]" >&2
+	echo "usage: tests/checks/verify.sh PADKO FIXTURE_DIR [ORACLE]" >&2
 	exit 2
 fi
 padko=$1 dir=$2 oracle=${3:-}
 if [ ! -f "$padko" ] || [ ! -d "$dir" ]; then
-	echo "check_verify.sh: $padko or $dir missing" >&2
+	echo "tests/checks/verify.sh: $padko or $dir missing" >&2
 	exit 2
 fi
 if ! command -v readelf >/dev/null 2>&1; then
-	echo "check_verify.sh: readelf not found (Debian: binutils)" >&2
+	echo "tests/checks/verify.sh: readelf not found (Debian: binutils)" >&2
 	exit 2
 fi
 
@@ -200,7 +200,7 @@ for padded in "$dir"/*.padded.ko; do
 	done
 
 	# padko's padding: accepted, no hazard (undecided-* pairs need an
-	# --assume option: tests/check_undecided.sh).
+	# --assume option: tests/checks/undecided.sh).
 	out=$tmp/$base.ko
 	case $name in
 	undecided-*)
