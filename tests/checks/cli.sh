@@ -58,6 +58,12 @@ expect "refuse not-elf" 65 "not-elf.ko: not an ELF file" \
     "$work/o/x.ko" -- "$padko" "$dir/not-elf.ko" -o "$work/o/x.ko"
 expect "missing input" 66 "nonexistent.ko" "$work/o/x.ko" -- \
     "$padko" "$work/nonexistent.ko" -o "$work/o/x.ko"
+# One reader for every mode: verify refuses what is not a regular file
+# as padding does.
+expect "verify a directory" 66 "$work/o: not a regular file" - -- \
+    "$padko" verify "$work/o"
+expect "verify a device" 66 "/dev/null: not a regular file" - -- \
+    "$padko" verify /dev/null
 expect "no output option" 64 "give -o output.ko, -i, -d outdir or -n" - -- "$padko" "$dir/nosets.gnu.ko"
 expect "unknown option" 64 "usage:" - -- "$padko" --frobnicate "$dir/nosets.gnu.ko"
 expect "assume-end not a site" 64 "no reference at a set's old end is at 0x1" \
