@@ -237,3 +237,17 @@ else()
 	message(STATUS "clang, ld.lld or i686-kfreebsd-gnu-ld not found: "
 	    "test fixtures/fresh not registered")
 endif()
+
+# debug/fixtures: for every fixture built with -g, embedded and split,
+# each variable's address in padko's output (and, split, in the debug file
+# it writes) is the linker-padded build's, the debuglink is objcopy's, and
+# gdb agrees where it is installed (tests/check_debug.sh).
+find_program(PADKO_GDB gdb)
+if(NOT PADKO_GDB)
+	message(STATUS "gdb not found: debug/fixtures skips its gdb checks")
+	set(PADKO_GDB "")
+endif()
+add_test(NAME debug/fixtures
+    COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/check_debug.sh"
+	"$<TARGET_FILE:padko>" "$<TARGET_FILE:dwarfvars>"
+	"${padko_fixture_dir}" "${padko_fixture_work}/debug" "${PADKO_GDB}")

@@ -1,0 +1,135 @@
+#!/bin/sh
+#-
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# Copyright (c) 2026, The padko developers
+# All rights reserved.
+#
+# Redistribution and use in source and binary forms, with or without
+# modification, are permitted provided that the following conditions are met:
+#
+# 1. Redistributions of source code must retain the above copyright notice, this
+#    list of conditions and the following disclaimer.
+#
+# 2. Redistributions in binary form must reproduce the above copyright notice,
+#    this list of conditions and the following disclaimer in the documentation
+#    and/or other materials provided with the distribution.
+#
+# THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS"
+# AND ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+# IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+# DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+# FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+# DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+# SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+# CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+# OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+# OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+#
+# check_debug.sh PADKO DWARFVARS FIXTURE_DIR WORKDIR [GDB]
+#
+# Debug information follows the move, for every fixture built with -g
+# (F.T.ko with a tag T ending in -dwarf4 or -dwarf5: embedded DWARF;
+# F.T-split.ko with F.T-split.ko.debug: split as FreeBSD installs it):
+#
+#   - embedded: padko F.T.ko -o OUT.ko; every variable that DWARF places
+#     at an address (tests/tools/dwarfvars) has in OUT.ko the address it
+#     has in the linker-padded F.T.padded.ko, and some differ from the
+#     plain module's (so the test sees a move);
+#   - split: padko --debug-file F.T-split.ko.debug F.T-split.ko -o OUT.ko
+#     writes OUT.ko.debug, whose variables are those of
+#     F.T-split.padded.ko.debug, and OUT.ko's .gnu_debuglink is the one
+#     objcopy --add-gnu-debuglink=OUT.ko.debug makes (name and CRC);
+#   - with GDB (a path, or empty to skip with a message): "info address"
+#     of every variable gives the same answers on OUT.ko (finding
+#     OUT.ko.debug through its debuglink, CRC checked, in the split case)
+#     as on the linker-padded build, and they come from DWARF ("static
+#     storage at address").
+#
+# Exit status: 0 all agree, 1 a difference (printed), 2 usage.
+
+set -u
+LC_ALL=C
+export LC_ALL
+
+if [ $# -lt 4 ] || [ $# -gt 5 ]; then
+	echo "usage: check_debug.sh PADKO DWARFVARS FIXTURE_DIR WORKDIR [GDB]" >&2
+	exit 2
+fi
+padko=$1 dwarfvars=$2 fixtures=$3 work=$4 gdb=${5:-}
+objcopy=$(command -v i686-kfreebsd-gnu-objcopy || command -v objcopy || :)
+
+rm -rf "$work"
+mkdir -p "$work"
+bad=0
+checked=0
+
+fail() {
+	echo "FAIL: $*"
+	bad=1
+}
+
+# vars FILE OUT: the variable list of FILE into OUT.
+vars() {
+	"$dwarfvars" "$1" >"$2.tmp" && sort "$2.tmp" >"$2" ||
+	    fail "dwarfvars $1"
+}
+
+# same_vars WHAT GOT WANT PLAIN: the lists GOT and WANT agree, and differ
+# from PLAIN.
+same_vars() {
+	if ! cmp -s "$2" "$3"; then
+		fail "$1: variable addresses differ from the linker's:"
+		diff "$3" "$2" | sed 's/^/    /'
+	elif cmp -s "$2" "$4"; then
+		fail "$1: no variable moved: the fixture tests nothing"
+	elif [ "$(wc -l <"$2")" -lt 8 ]; then
+		fail "$1: only $(wc -l <"$2") variables listed"
+	fi
+}
+
+# gdb_check WHAT GOT WANT VARS: gdb's "info address" of each variable of
+# the list VARS on GOT and on WANT agree, and are DWARF's.
+gdb_check() {
+	[ -n "$gdb" ] || return 0
+	awk '{ printf "-ex\ninfo address %s\n", $1 }' "$4" >"$work/gdb.args"
+	for gc_f in "$2" "$3"; do
+		(cd "$(dirname "$gc_f")" &&
+		    tr '\n' '\0' <"$work/gdb.args" | xargs -0 "$gdb" -nx -batch \
+		    "$(basename "$gc_f")") 2>&1 |
+		    grep -v -e 'OS ABI' -e 'of GDB.  Attempting' -e '^$' \
+		    >"$work/gdb.$(basename "$gc_f").out"
+	done
+	gc_got=$work/gdb.$(basename "$2").out
+	gc_want=$work/gdb.$(basename "$3").out
+	if ! cmp -s "$gc_got" "$gc_want"; then
+		fail "$1: gdb disagrees with the linker's build:"
+		diff "$gc_want" "$gc_got" | sed 's/^/    /'
+	elif [ "$(grep -c 'is static storage at address 0x' "$gc_got")" -lt 8 ]
+	then
+		fail "$1: gdb did not read the variables from DWARF:"
+		sed 's/^/    /' "$gc_got"
+	fi
+}
+
+for plain in "$fixtures"/*-dwarf[45].ko; do
+	[ -e "$plain" ] || continue
+	f=$(basename "$plain" .ko)
+	checked=$((checked + 1))
+	if ! "$padko" "$plain" -o "$work/$f.ko" >"$work/log" 2>&1; then
+		fail "padko $f.ko:"
+		sed 's/^/    /' "$work/log"
+		continue
+	fi
+	vars "$work/$f.ko" "$work/$f.got"
+	vars "$fixtures/$f.padded.ko" "$work/$f.want"
+	vars "$plain" "$work/$f.plain"
+	same_vars "$f (embedded)" "$work/$f.got" "$work/$f.want" \
+	    "$work/$f.plain"
+	gdb_check "$f (embedded)" "$work/$f.ko" "$fixtures/$f.padded.ko" \
+	    "$work/$f.want"
+done
+
+[ "$checked" -gt 0 ] || fail "no fixture with debug information in $fixtures"
+[ -n "$gdb" ] || echo "gdb not found: the gdb checks were skipped"
+exit $bad
