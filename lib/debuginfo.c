@@ -33,9 +33,14 @@
  * debug file (debugfile.c), which sees only them and no module.
  */
 
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "debugfile.h"
 #include "dwarf.h"
@@ -43,12 +48,12 @@
 
 /* The module's loaded image: addresses outside it are not mapped. */
 struct image_range {
-	const struct module	*m;
+	struct module		*m;
 	GElf_Addr		 lo, hi;
 };
 
 static void
-image_range(const struct module *m, struct image_range *r)
+image_range(struct module *m, struct image_range *r)
 {
 	const struct section *s;
 	size_t i;
@@ -164,7 +169,7 @@ debuginfo_rewrite(struct module *m, debuginfo_out_fn out,
 }
 
 int
-debuginfo_moves(const struct module *m, struct debug_moves *mv,
+debuginfo_moves(struct module *m, struct debug_moves *mv,
     struct padko_error *err)
 {
 	struct image_range *r;
@@ -218,4 +223,164 @@ debug_moves_free(struct debug_moves *mv)
 	free(mv->segs);
 	free(mv->arg);
 	memset(mv, 0, sizeof(*mv));
+}
+
+/* The module's .gnu_debuglink section, or NULL. */
+static struct section *
+find_debuglink(const struct module *m)
+{
+	size_t i;
+
+	for (i = 1; i < m->nsections; i++)
+		if (!(m->sections[i].shdr.sh_flags & SHF_ALLOC) &&
+		    m->sections[i].shdr.sh_type == SHT_PROGBITS &&
+		    m->sections[i].data != NULL &&
+		    strcmp(m->sections[i].name, ".gnu_debuglink") == 0)
+			return (&m->sections[i]);
+	return (NULL);
+}
+
+/*
+ * Where new contents of len bytes for s go in the file: in its place if
+ * they fit, else after everything else (sections may lie in any order).
+ */
+static GElf_Off
+debuglink_offset(const struct module *m, const struct section *s,
+    size_t len)
+{
+	const struct section *t;
+	GElf_Off end;
+	size_t i;
+
+	if (len <= s->shdr.sh_size)
+		return (s->new_offset);
+	end = m->new_shoff + (GElf_Off)m->nsections * sizeof(Elf32_Shdr);
+	if (m->new_phoff + m->nphdrs * sizeof(Elf32_Phdr) > end)
+		end = m->new_phoff + m->nphdrs * sizeof(Elf32_Phdr);
+	for (i = 1; i < m->nsections; i++) {
+		t = &m->sections[i];
+		if (t->shdr.sh_type != SHT_NOBITS &&
+		    t->new_offset + t->new_size > end)
+			end = t->new_offset + t->new_size;
+	}
+	return ((end + 3) & ~(GElf_Off)3);
+}
+
+/* Reads a whole file. */
+static int
+read_file(const char *path, struct file_image *img, struct padko_error *err)
+{
+	struct stat st;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return (padko_fail(err, EX_NOINPUT, "%s: %s", path,
+		    strerror(errno)));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return (padko_fail(err, EX_NOINPUT, "%s: not a regular file",
+		    path));
+	}
+	if (file_image_read(fd, img) != 0) {
+		padko_fail(err, EX_IOERR, "%s: read: %s", path,
+		    strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	close(fd);
+	return (0);
+}
+
+/*
+ * Checks that the debug file is the one the module's debuglink names
+ * (by CRC, as debuggers do), and rewrites it for the plan.
+ */
+static int
+rewrite_debug_file(struct module *m, const struct section *link,
+    const char *in_path, struct debug_attach *a, struct padko_error *err)
+{
+	struct debug_moves mv;
+	struct file_image img;
+	const char *name;
+	uint32_t want, crc;
+	int rc;
+
+	if (debuglink_parse(link->data->d_buf, link->data->d_size, &name,
+	    &want) != 0)
+		return (padko_fail(err, EX_DATAERR, "%s: .gnu_debuglink is "
+		    "malformed", m->path));
+	if (read_file(in_path, &img, err) != 0)
+		return (-1);
+	if ((crc = debugfile_crc32(img.bytes, img.size)) != want) {
+		file_image_release(&img);
+		return (padko_fail(err, EX_DATAERR, "%s: CRC %08x, but the "
+		    ".gnu_debuglink of %s expects %08x (%s): not its debug "
+		    "file", in_path, crc, m->path, want, name));
+	}
+	rc = debuginfo_moves(m, &mv, err);
+	if (rc == 0) {
+		rc = debugfile_rewrite(in_path, img.bytes, img.size, &mv,
+		    &a->bytes, err);
+		a->size = img.size;
+		debug_moves_free(&mv);
+	}
+	file_image_release(&img);
+	return (rc);
+}
+
+int
+debuginfo_attach(struct module *m, const char *in_path, const char *out_path,
+    struct debug_attach **ap, struct padko_error *err)
+{
+	struct debug_attach *a;
+	struct section *link;
+	unsigned char *buf;
+	const char *base;
+	size_t len;
+
+	*ap = NULL;
+	if ((link = find_debuglink(m)) == NULL)
+		return (padko_fail(err, EX_DATAERR, "%s: no .gnu_debuglink "
+		    "names a debug file (objcopy --add-gnu-debuglink adds "
+		    "one)", m->path));
+	if ((a = calloc(1, sizeof(*a))) == NULL ||
+	    (a->out_path = strdup(out_path)) == NULL) {
+		free(a);
+		return (padko_fail(err, EX_OSERR, "%s: out of memory",
+		    m->path));
+	}
+	if (rewrite_debug_file(m, link, in_path, a, err) != 0) {
+		debuginfo_detach(a);
+		return (-1);
+	}
+	base = strrchr(out_path, '/') != NULL ? strrchr(out_path, '/') + 1 :
+	    out_path;
+	if (debuglink_build(base, debugfile_crc32(a->bytes, a->size), &buf,
+	    &len, err) != 0) {
+		debuginfo_detach(a);
+		return (-1);
+	}
+	free(m->debuglink);
+	m->debuglink = NULL;
+	link->out = NULL;
+	if (len != link->data->d_size ||
+	    memcmp(buf, link->data->d_buf, len) != 0) {
+		link->new_offset = debuglink_offset(m, link, len);
+		link->new_size = len;
+		link->out = m->debuglink = buf;
+	} else
+		free(buf);
+	*ap = a;
+	return (0);
+}
+
+void
+debuginfo_detach(struct debug_attach *a)
+{
+
+	if (a == NULL)
+		return;
+	free(a->out_path);
+	free(a->bytes);
+	free(a);
 }

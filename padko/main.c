@@ -149,7 +149,9 @@ enum {
 	OPT_PCPU_DYNAMIC,
 	OPT_KERNEL,
 	OPT_CHECK,
-	OPT_JSON
+	OPT_JSON,
+	OPT_DEBUG_FILE,
+	OPT_WITH_DEBUG
 };
 
 static const struct option long_options[] = {
@@ -169,6 +171,8 @@ static const struct option long_options[] = {
 	{ "pcpu-dynamic", required_argument,	NULL,	OPT_PCPU_DYNAMIC },
 	{ "assume-end",	required_argument,	NULL,	OPT_ASSUME_END },
 	{ "assume-next", required_argument,	NULL,	OPT_ASSUME_NEXT },
+	{ "debug-file",	required_argument,	NULL,	OPT_DEBUG_FILE },
+	{ "with-debug",	no_argument,		NULL,	OPT_WITH_DEBUG },
 	{ "help",	no_argument,		NULL,	'h' },
 	{ "version",	no_argument,		NULL,	'V' },
 	{ NULL,		0,			NULL,	0 }
@@ -183,6 +187,8 @@ static const struct {
 	const char	*misuse;
 } restricted[] = {
 	{ OPTION_KERNEL, "--kernel goes with verify" },
+	{ OPTION_DEBUG, "--debug-file and --with-debug go with padding, "
+	    "analyze and verify" },
 	{ OPTION_OUTPUT | OPTION_IN_PLACE | OPTION_OUTDIR | OPTION_DRY_RUN,
 	    "-o, -i, -d and -n go with padding, not with --check, analyze or "
 	    "verify" }
@@ -291,6 +297,9 @@ option_value(struct run_options *o, int c, const char *arg)
 		    PADKO_BOUNDARY_END : PADKO_BOUNDARY_NEXT) != 0)
 			return (EX_USAGE);
 		return (0);
+	case OPT_DEBUG_FILE:
+		o->debug_file = arg;
+		return (0);
 	}
 	return (usage_error(NULL));
 }
@@ -335,6 +344,9 @@ option(struct run_options *o, int c, const char *arg)
 		break;
 	case OPT_GUESS_UNDECIDED:
 		o->guess_undecided = 1;
+		break;
+	case OPT_WITH_DEBUG:
+		o->with_debug = 1;
 		break;
 	case 'h':
 		print_usage(stdout);
@@ -391,7 +403,8 @@ options_used(const struct run_options *o)
 	    (o->in_place ? OPTION_IN_PLACE : 0) |
 	    (o->outdir != NULL ? OPTION_OUTDIR : 0) |
 	    (o->dry_run ? OPTION_DRY_RUN : 0) |
-	    (o->kernel != PADKO_KERNEL_CURRENT ? OPTION_KERNEL : 0));
+	    (o->kernel != PADKO_KERNEL_CURRENT ? OPTION_KERNEL : 0) |
+	    (o->debug_file != NULL || o->with_debug ? OPTION_DEBUG : 0));
 }
 
 /* Refuses an option in use that the mode does not take; 0 or EX_USAGE. */
@@ -434,6 +447,10 @@ check_options(const struct run_options *o, size_t nmodules)
 	if (o->nassume > 0 && nmodules != 1)
 		return (usage_error("--assume-end and --assume-next apply to "
 		    "one module"));
+	if (o->debug_file != NULL && (nmodules != 1 || o->recursive ||
+	    o->with_debug))
+		return (usage_error("--debug-file goes with one module; use "
+		    "--with-debug for several"));
 	if (nmodules == 0)
 		return (usage_error("no module given"));
 	return (0);

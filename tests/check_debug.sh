@@ -130,6 +130,40 @@ for plain in "$fixtures"/*-dwarf[45].ko; do
 	    "$work/$f.want"
 done
 
+for plain in "$fixtures"/*-dwarf[45]-split.ko; do
+	[ -e "$plain" ] || continue
+	f=$(basename "$plain" .ko)
+	checked=$((checked + 1))
+	if ! "$padko" --debug-file "$plain.debug" "$plain" -o "$work/$f.ko" \
+	    >"$work/log" 2>&1; then
+		fail "padko --debug-file $f.ko.debug $f.ko:"
+		sed 's/^/    /' "$work/log"
+		continue
+	fi
+	if [ ! -f "$work/$f.ko.debug" ]; then
+		fail "$f: padko wrote no $f.ko.debug"
+		continue
+	fi
+	vars "$work/$f.ko.debug" "$work/$f.got"
+	vars "$fixtures/$f.padded.ko.debug" "$work/$f.want"
+	vars "$plain.debug" "$work/$f.plain"
+	same_vars "$f (split)" "$work/$f.got" "$work/$f.want" "$work/$f.plain"
+	if [ -n "$objcopy" ]; then
+		# The debuglink objcopy makes for the file padko wrote.
+		(cd "$work" &&
+		    "$objcopy" --remove-section=.gnu_debuglink "$f.ko" ref.ko &&
+		    "$objcopy" --add-gnu-debuglink="$f.ko.debug" ref.ko &&
+		    "$objcopy" -O binary --only-section=.gnu_debuglink ref.ko \
+		    ref.link && "$objcopy" -O binary \
+		    --only-section=.gnu_debuglink "$f.ko" got.link) ||
+		    fail "$f: objcopy on padko's output failed"
+		cmp -s "$work/ref.link" "$work/got.link" ||
+		    fail "$f: .gnu_debuglink is not objcopy's for $f.ko.debug"
+	fi
+	gdb_check "$f (split)" "$work/$f.ko" "$fixtures/$f.padded.ko" \
+	    "$work/$f.want"
+done
+
 [ "$checked" -gt 0 ] || fail "no fixture with debug information in $fixtures"
 [ -n "$gdb" ] || echo "gdb not found: the gdb checks were skipped"
 exit $bad
