@@ -26,7 +26,7 @@
 # OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
 # OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
 #
-# check_debug.sh PADKO DWARFVARS FIXTURE_DIR WORKDIR [GDB]
+# check_debug.sh PADKO DWARFVARS FIXTURE_DIR WORKDIR [GDB [FAILRENAME_SO]]
 #
 # Debug information follows the move, for every fixture built with -g
 # (F.T.ko with a tag T ending in -dwarf4 or -dwarf5: embedded DWARF;
@@ -44,7 +44,13 @@
 #     of every variable gives the same answers on OUT.ko (finding
 #     OUT.ko.debug through its debuglink, CRC checked, in the split case)
 #     as on the linker-padded build, and they come from DWARF ("static
-#     storage at address").
+#     storage at address");
+#   - on one split fixture: -i replaces both files, -d with --with-debug
+#     writes M.ko.debug beside each M.ko, verify says whether a debug
+#     file matches (exit 0) or not (65), a debug file of another module
+#     is refused, and, with FAILRENAME_SO (tests/tools/failrename.c), a
+#     rename that fails (the module's, after the debug file's; or the
+#     debug file's) leaves both files as they were and no temporary file.
 #
 # Exit status: 0 all agree, 1 a difference (printed), 2 usage.
 
@@ -52,11 +58,12 @@ set -u
 LC_ALL=C
 export LC_ALL
 
-if [ $# -lt 4 ] || [ $# -gt 5 ]; then
-	echo "usage: check_debug.sh PADKO DWARFVARS FIXTURE_DIR WORKDIR [GDB]" >&2
+if [ $# -lt 4 ] || [ $# -gt 6 ]; then
+	echo "usage: check_debug.sh PADKO DWARFVARS FIXTURE_DIR WORKDIR" \
+	    "[GDB [FAILRENAME_SO]]" >&2
 	exit 2
 fi
-padko=$1 dwarfvars=$2 fixtures=$3 work=$4 gdb=${5:-}
+padko=$1 dwarfvars=$2 fixtures=$3 work=$4 gdb=${5:-} failrename=${6:-}
 objcopy=$(command -v i686-kfreebsd-gnu-objcopy || command -v objcopy || :)
 
 rm -rf "$work"
@@ -163,6 +170,76 @@ for plain in "$fixtures"/*-dwarf[45]-split.ko; do
 	gdb_check "$f (split)" "$work/$f.ko" "$fixtures/$f.padded.ko" \
 	    "$work/$f.want"
 done
+
+# expect WHAT STATUS COMMAND...: COMMAND exits with STATUS.
+expect() {
+	ex_what=$1 ex_want=$2
+	shift 2
+	ex_st=0
+	"$@" >"$work/log" 2>&1 || ex_st=$?
+	if [ "$ex_st" -ne "$ex_want" ]; then
+		fail "$ex_what: exit status $ex_st, expected $ex_want:"
+		sed 's/^/    /' "$work/log"
+		return 1
+	fi
+	return 0
+}
+
+# The options around a split module, on one fixture.
+f=debug_vars.gnu-gcc-dwarf4-split
+o=debug_vars.lld-clang-dwarf5-split
+if [ -e "$fixtures/$f.ko" ] && [ -e "$fixtures/$o.ko" ]; then
+	d=$work/opts
+	mkdir -p "$d/in" "$d/out"
+	cp "$fixtures/$f.ko" "$fixtures/$f.ko.debug" "$fixtures/$o.ko" \
+	    "$fixtures/$o.ko.debug" "$d/in/"
+	vars "$fixtures/$f.padded.ko.debug" "$d/want"
+
+	expect "verify of a plain module and its debug file" 1 \
+	    "$padko" verify --debug-file "$d/in/$f.ko.debug" "$d/in/$f.ko" &&
+	    ! grep -q 'does not match' "$work/log" ||
+	    fail "verify: a debug file that matches is reported otherwise"
+	expect "verify of the padded build with the plain debug file" 65 \
+	    "$padko" verify --debug-file "$fixtures/$f.ko.debug" \
+	    "$fixtures/$f.padded.ko" && grep -q 'does not match' "$work/log" ||
+	    fail "verify: no \"does not match\" for a foreign debug file"
+	expect "padko with another module's debug file" 65 \
+	    "$padko" --debug-file "$d/in/$o.ko.debug" "$d/in/$f.ko" \
+	    -o "$d/out/x.ko" && grep -q 'CRC' "$work/log" ||
+	    fail "another module's debug file: no CRC in the message"
+	[ ! -e "$d/out/x.ko" ] && [ ! -e "$d/out/x.ko.debug" ] ||
+	    fail "another module's debug file: something was written"
+
+	expect "padko -d --with-debug" 0 "$padko" -d "$d/out" --with-debug \
+	    "$d/in/$f.ko" "$d/in/$o.ko"
+	expect "verify --with-debug of -d's output" 0 "$padko" verify \
+	    --with-debug "$d/out/$f.ko" "$d/out/$o.ko"
+	vars "$d/out/$f.ko.debug" "$d/got"
+	cmp -s "$d/got" "$d/want" || fail "-d --with-debug: variables differ"
+
+	if [ -n "$failrename" ]; then
+		for sfx in .ko .debug; do
+			cksum "$d/in/$f.ko" "$d/in/$f.ko.debug" >"$d/before"
+			expect "-i with the rename to *$sfx failing" 73 \
+			    env LD_PRELOAD="$failrename" \
+			    PADKO_TEST_RENAME_SUFFIX="$sfx" "$padko" -i \
+			    --debug-file "$d/in/$f.ko.debug" "$d/in/$f.ko"
+			cksum "$d/in/$f.ko" "$d/in/$f.ko.debug" >"$d/after"
+			cmp -s "$d/before" "$d/after" ||
+			    fail "-i, rename to *$sfx failing: files changed"
+			! ls -a "$d/in" | grep -q '^\.padko\.' ||
+			    fail "-i, rename to *$sfx failing: temporary files left"
+		done
+	fi
+	expect "padko -i --debug-file" 0 "$padko" -i \
+	    --debug-file "$d/in/$f.ko.debug" "$d/in/$f.ko"
+	expect "verify after -i" 0 "$padko" verify \
+	    --debug-file "$d/in/$f.ko.debug" "$d/in/$f.ko"
+	vars "$d/in/$f.ko.debug" "$d/got"
+	cmp -s "$d/got" "$d/want" || fail "-i: variables differ"
+	! ls -a "$d/in" | grep -q '^\.padko\.' ||
+	    fail "-i: temporary files left"
+fi
 
 [ "$checked" -gt 0 ] || fail "no fixture with debug information in $fixtures"
 [ -n "$gdb" ] || echo "gdb not found: the gdb checks were skipped"
