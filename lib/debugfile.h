@@ -27,11 +27,11 @@
  */
 
 /*
- * Debug information beside the module: the moves of its allocated
- * sections as a separate debug file needs them (built by debuginfo.c from
- * the plan), the rewriting of such a file (its section headers, program
- * headers, symbols and DWARF), the GNU debuglink that names it with a
- * CRC, and the check that a debug file matches its module.
+ * A separate debug file: the moves of a module's allocated sections as it
+ * needs them (debuginfo.c builds them from the plan), its rewriting (its
+ * section headers, program headers, symbols and DWARF), the GNU debuglink
+ * that names it with a CRC, and (padko.h's padko_debug_check()) whether
+ * it matches a module.  No module is seen here.
  */
 #ifndef PADKO_DEBUGFILE_H
 #define PADKO_DEBUGFILE_H
@@ -40,9 +40,6 @@
 #include <stdint.h>
 
 #include "padko.h"
-
-struct module;
-struct section;
 
 /* One allocated section of the module: where it was, where it goes. */
 struct debug_move {
@@ -66,44 +63,6 @@ struct debug_moves {
 	uint64_t		(*map)(void *, uint64_t); /* a byte's address */
 	void			*arg;
 };
-
-/* The writable copy of a module section (rewrite.c's section_out). */
-typedef unsigned char *(*debuginfo_out_fn)(struct module *,
-	    struct section *, struct padko_error *);
-
-/* debuginfo.c: the module's side. */
-int	debuginfo_rewrite(struct module *m, debuginfo_out_fn out,
-	    struct padko_error *err);
-int	debuginfo_moves(struct module *m, struct debug_moves *mv,
-	    struct padko_error *err);
-void	debug_moves_free(struct debug_moves *mv);
-
-/* A module's separate debug file, rewritten and waiting to be written. */
-struct debug_attach {
-	char		*out_path;
-	unsigned char	*bytes;
-	size_t		 size;
-};
-
-/*
- * Reads the debug file at in_path, checks it against the module's
- * .gnu_debuglink (CRC) and sections, rewrites it for the plan, and points
- * the module's .gnu_debuglink at out_path's name with the new CRC.
- */
-int	debuginfo_attach(struct module *m, const char *in_path,
-	    const char *out_path, struct debug_attach **ap,
-	    struct padko_error *err);
-void	debuginfo_detach(struct debug_attach *a);
-
-/*
- * debugwrite.c: writes the module to path and the debug file to its
- * out_path, each atomically, with the mode and owner of like and
- * debug_like; a failure leaves both files as they were.
- */
-struct stat;
-int	debugwrite_pair(struct module *m, const char *path,
-	    const struct stat *like, const struct debug_attach *a,
-	    const struct stat *debug_like, struct padko_error *err);
 
 /* The CRC of GNU debuglink (as objcopy --add-gnu-debuglink computes it). */
 uint32_t debugfile_crc32(const unsigned char *p, size_t n);

@@ -42,7 +42,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "debugfile.h"
+#include "debuginfo.h"
 #include "dwarf.h"
 #include "module.h"
 
@@ -97,7 +97,7 @@ same_addr(void *arg, uint64_t addr)
 
 /* Finds the module's DWARF sections; refuses compressed ones. */
 static int
-find_dwarf(const struct module *m, struct dwarf *d, struct section **secs,
+find_dwarf(struct module *m, struct dwarf *d, struct section **secs,
     struct padko_error *err)
 {
 	struct section *s;
@@ -227,7 +227,7 @@ debug_moves_free(struct debug_moves *mv)
 
 /* The module's .gnu_debuglink section, or NULL. */
 static struct section *
-find_debuglink(const struct module *m)
+find_debuglink(struct module *m)
 {
 	size_t i;
 
@@ -317,6 +317,19 @@ rewrite_debug_file(struct module *m, const struct section *link,
 		    ".gnu_debuglink of %s expects %08x (%s): not its debug "
 		    "file", in_path, crc, m->path, want, name));
 	}
+	/* An ET_REL module (amd64) is never padded: its file is copied. */
+	if (m->ehdr.e_type == ET_REL) {
+		rc = 0;
+		if ((a->bytes = malloc(img.size > 0 ? img.size : 1)) == NULL)
+			rc = padko_fail(err, EX_OSERR, "%s: out of memory",
+			    in_path);
+		else {
+			memcpy(a->bytes, img.bytes, img.size);
+			a->size = img.size;
+		}
+		file_image_release(&img);
+		return (rc);
+	}
 	rc = debuginfo_moves(m, &mv, err);
 	if (rc == 0) {
 		rc = debugfile_rewrite(in_path, img.bytes, img.size, &mv,
@@ -352,6 +365,11 @@ debuginfo_attach(struct module *m, const char *in_path, const char *out_path,
 	if (rewrite_debug_file(m, link, in_path, a, err) != 0) {
 		debuginfo_detach(a);
 		return (-1);
+	}
+	/* Nothing of an ET_REL module is rewritten, its debuglink neither. */
+	if (m->ehdr.e_type == ET_REL) {
+		*ap = a;
+		return (0);
 	}
 	base = strrchr(out_path, '/') != NULL ? strrchr(out_path, '/') + 1 :
 	    out_path;

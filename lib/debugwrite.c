@@ -45,7 +45,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "debugfile.h"
+#include "debugwrite.h"
 #include "module.h"
 
 /* A temporary file beside its target. */

@@ -45,7 +45,8 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "debugfile.h"
+#include "debuginfo.h"
+#include "debugwrite.h"
 #include "module.h"
 
 struct padko_module {

@@ -40,7 +40,7 @@
 #include <string.h>
 #include <sysexits.h>
 
-#include "debugfile.h"
+#include "debuginfo.h"
 #include "module.h"
 
 /*
