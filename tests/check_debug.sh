@@ -47,10 +47,11 @@
 #     storage at address");
 #   - on one split fixture: -i replaces both files, -d with --with-debug
 #     writes M.ko.debug beside each M.ko, verify says whether a debug
-#     file matches (exit 0) or not (65), a debug file of another module
-#     is refused, and, with FAILRENAME_SO (tests/tools/failrename.c), a
-#     rename that fails (the module's, after the debug file's; or the
-#     debug file's) leaves both files as they were and no temporary file.
+#     file matches (exit 0) or not (65, and in JSON), a debug file of
+#     another module is refused, and, with FAILRENAME_SO
+#     (tests/tools/failrename.c), a rename that fails (the module's, after
+#     the debug file's; or the debug file's) leaves both files as they
+#     were and no temporary file.
 #
 # Exit status: 0 all agree, 1 a difference (printed), 2 usage.
 
@@ -209,6 +210,28 @@ if [ -e "$fixtures/$f.ko" ] && [ -e "$fixtures/$o.ko" ]; then
 	    fail "another module's debug file: no CRC in the message"
 	[ ! -e "$d/out/x.ko" ] && [ ! -e "$d/out/x.ko.debug" ] ||
 	    fail "another module's debug file: something was written"
+
+	# JSON: debug_file in verify and analyze, debug_output when padding.
+	if command -v python3 >/dev/null 2>&1; then
+		expect "verify --json with a foreign debug file" 65 \
+		    "$padko" verify --json --debug-file "$fixtures/$f.ko.debug" \
+		    "$fixtures/$f.padded.ko" && python3 -c '
+import json, sys
+o = json.loads(open(sys.argv[1]).readline())
+d = o["debug_file"]
+assert d["matches"] is False and d["sections_differing"] > 0, d
+assert len(d["crc"]) == 8 and len(d["link_crc"]) == 8, d
+assert d["link_name"].endswith(".padded.ko.debug"), d
+assert isinstance(d["first_difference"], str), d
+' "$work/log" || fail "verify --json: debug_file is not as documented"
+		expect "padko --json -n --debug-file" 0 "$padko" --json -n \
+		    --debug-file "$d/in/$f.ko.debug" "$d/in/$f.ko" &&
+		    python3 -c '
+import json, sys
+o = json.loads(open(sys.argv[1]).readline())
+assert "debug_output" in o and o["debug_output"] is None, o
+' "$work/log" || fail "padko --json -n: debug_output is not null"
+	fi
 
 	expect "padko -d --with-debug" 0 "$padko" -d "$d/out" --with-debug \
 	    "$d/in/$f.ko" "$d/in/$o.ko"
