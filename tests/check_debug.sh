@@ -35,10 +35,11 @@
 #   - embedded: padko F.T.ko -o OUT.ko; every variable that DWARF places
 #     at an address (tests/tools/dwarfvars) has in OUT.ko the address it
 #     has in the linker-padded F.T.padded.ko, and some differ from the
-#     plain module's (so the test sees a move);
+#     plain module's (so the test sees a move); every .debug_* section
+#     is byte for byte the linker-padded build's (objcopy --dump-section);
 #   - split: padko --debug-file F.T-split.ko.debug F.T-split.ko -o OUT.ko
-#     writes OUT.ko.debug, whose variables are those of
-#     F.T-split.padded.ko.debug, and OUT.ko's .gnu_debuglink is the one
+#     writes OUT.ko.debug, whose variables and .debug_* sections are those
+#     of F.T-split.padded.ko.debug, and OUT.ko's .gnu_debuglink is the one
 #     objcopy --add-gnu-debuglink=OUT.ko.debug makes (name and CRC);
 #   - with GDB (a path, or empty to skip with a message): "info address"
 #     of every variable gives the same answers on OUT.ko (finding
@@ -96,6 +97,25 @@ same_vars() {
 	fi
 }
 
+# same_dwarf WHAT GOT WANT: every .debug_* section of GOT has the bytes of
+# the same section of WANT (the same compilation: only addresses differ).
+same_dwarf() {
+	[ -n "$objcopy" ] || return 0
+	sd_n=0
+	for sd_s in $(readelf -SW "$3" | grep -o ' \.debug_[a-z_]*' | sort -u); do
+		sd_n=$((sd_n + 1))
+		if ! "$objcopy" --dump-section "$sd_s=$work/sd.got" "$2" \
+		    "$work/sd.tmp" 2>"$work/sd.err" ||
+		    ! "$objcopy" --dump-section "$sd_s=$work/sd.want" "$3" \
+		    "$work/sd.tmp" 2>>"$work/sd.err"; then
+			fail "$1: $sd_s: $(cat "$work/sd.err")"
+		elif ! cmp -s "$work/sd.got" "$work/sd.want"; then
+			fail "$1: $sd_s differs from the linker's"
+		fi
+	done
+	[ "$sd_n" -gt 0 ] || fail "$1: no .debug_* section in $3"
+}
+
 # gdb_check WHAT GOT WANT VARS: gdb's "info address" of each variable of
 # the list VARS on GOT and on WANT agree, and are DWARF's.
 gdb_check() {
@@ -134,6 +154,7 @@ for plain in "$fixtures"/*-dwarf[45].ko; do
 	vars "$plain" "$work/$f.plain"
 	same_vars "$f (embedded)" "$work/$f.got" "$work/$f.want" \
 	    "$work/$f.plain"
+	same_dwarf "$f (embedded)" "$work/$f.ko" "$fixtures/$f.padded.ko"
 	gdb_check "$f (embedded)" "$work/$f.ko" "$fixtures/$f.padded.ko" \
 	    "$work/$f.want"
 done
@@ -156,6 +177,8 @@ for plain in "$fixtures"/*-dwarf[45]-split.ko; do
 	vars "$fixtures/$f.padded.ko.debug" "$work/$f.want"
 	vars "$plain.debug" "$work/$f.plain"
 	same_vars "$f (split)" "$work/$f.got" "$work/$f.want" "$work/$f.plain"
+	same_dwarf "$f (split)" "$work/$f.ko.debug" \
+	    "$fixtures/$f.padded.ko.debug"
 	if [ -n "$objcopy" ]; then
 		# The debuglink objcopy makes for the file padko wrote.
 		(cd "$work" &&
