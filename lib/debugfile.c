@@ -47,6 +47,7 @@
 
 #include <gelf.h>
 
+#include "bytes.h"
 #include "debugfile.h"
 #include "dwarf.h"
 #include "elfdefs.h"
@@ -71,14 +72,6 @@ struct shdr {
 	uint32_t	name, type, flags, addr, offset, size, link;
 };
 
-static uint32_t
-rd32(const unsigned char *p)
-{
-
-	return ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24);
-}
-
 static unsigned
 rd16(const unsigned char *p)
 {
@@ -92,13 +85,13 @@ view_shdr(const struct view *v, unsigned i, struct shdr *sh)
 	const unsigned char *p;
 
 	p = v->p + v->shoff + (size_t)i * SHDR_SIZE;
-	sh->name = rd32(p);
-	sh->type = rd32(p + 4);
-	sh->flags = rd32(p + 8);
-	sh->addr = rd32(p + 12);
-	sh->offset = rd32(p + 16);
-	sh->size = rd32(p + 20);
-	sh->link = rd32(p + 24);
+	sh->name = le32_read(p);
+	sh->type = le32_read(p + 4);
+	sh->flags = le32_read(p + 8);
+	sh->addr = le32_read(p + 12);
+	sh->offset = le32_read(p + 16);
+	sh->size = le32_read(p + 20);
+	sh->link = le32_read(p + 24);
 }
 
 /* A section's name, or "" when it does not end inside the table. */
@@ -123,34 +116,6 @@ view_has_contents(const struct view *v, const struct shdr *sh)
 	    (uint64_t)sh->offset + sh->size <= v->size);
 }
 
-static void
-wr32(unsigned char *p, uint32_t v)
-{
-
-	p[0] = v & 0xff;
-	p[1] = (v >> 8) & 0xff;
-	p[2] = (v >> 16) & 0xff;
-	p[3] = v >> 24;
-}
-
-/*
- * Records an error (as diag.c's padko_fail does: this file sees no
- * module); returns -1.
- */
-static int
-fail(struct padko_error *err, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL)
-		return (-1);
-	err->code = code;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return (-1);
-}
-
 /* Reads the ELF header and checks that every header table fits. */
 static int
 view_open(struct view *v, const char *name, const unsigned char *p,
@@ -165,10 +130,10 @@ view_open(struct view *v, const char *name, const unsigned char *p,
 	if (size < EHDR_SIZE || memcmp(p, PADKO_ELFMAG, PADKO_SELFMAG) != 0 ||
 	    p[EI_CLASS] != ELFCLASS32 || p[EI_DATA] != ELFDATA2LSB ||
 	    rd16(p + 18) != EM_386)
-		return (fail(err, EX_DATAERR, "%s: not an i386 ELF file",
+		return (padko_fail(err, EX_DATAERR, "%s: not an i386 ELF file",
 		    name));
-	v->phoff = rd32(p + 28);
-	v->shoff = rd32(p + 32);
+	v->phoff = le32_read(p + 28);
+	v->shoff = le32_read(p + 32);
 	v->phnum = rd16(p + 44);
 	v->shnum = rd16(p + 48);
 	v->shstrndx = rd16(p + 50);
@@ -177,12 +142,12 @@ view_open(struct view *v, const char *name, const unsigned char *p,
 	    rd16(p + 46) != SHDR_SIZE || v->shnum == 0 ||
 	    (uint64_t)v->shoff + (uint64_t)v->shnum * SHDR_SIZE > size ||
 	    v->shstrndx >= v->shnum)
-		return (fail(err, EX_DATAERR, "%s: the program or section "
+		return (padko_fail(err, EX_DATAERR, "%s: the program or section "
 		    "header table lies outside the file", name));
 	view_shdr(v, v->shstrndx, &sh);
 	if (sh.type == SHT_NOBITS ||
 	    (uint64_t)sh.offset + sh.size > size)
-		return (fail(err, EX_DATAERR, "%s: the section name table "
+		return (padko_fail(err, EX_DATAERR, "%s: the section name table "
 		    "lies outside the file", name));
 	return (0);
 }
@@ -218,9 +183,9 @@ debuglink_build(const char *base, uint32_t crc, unsigned char **bufp,
 
 	n = (strlen(base) + 1 + 3) & ~(size_t)3;
 	if ((*bufp = calloc(1, n + 4)) == NULL)
-		return (fail(err, EX_OSERR, "%s: out of memory", base));
+		return (padko_fail(err, EX_OSERR, "%s: out of memory", base));
 	memcpy(*bufp, base, strlen(base));
-	wr32(*bufp + n, crc);
+	le32_write(*bufp + n, crc);
 	*lenp = n + 4;
 	return (0);
 }
@@ -237,7 +202,7 @@ debuglink_parse(const unsigned char *p, size_t n, const char **name,
 	if (((len + 1 + 3) & ~(size_t)3) != n - 4)
 		return (-1);
 	*name = (const char *)p;
-	*crc = rd32(p + n - 4);
+	*crc = le32_read(p + n - 4);
 	return (0);
 }
 
@@ -276,19 +241,19 @@ move_sections(const struct view *v, unsigned char *out,
 			continue;
 		name = view_name(v, &sh);
 		if ((m = find_move(mv, name, sh.addr)) == NULL)
-			return (fail(err, EX_DATAERR, "%s: section %s at %#x: "
+			return (padko_fail(err, EX_DATAERR, "%s: section %s at %#x: "
 			    "the module has no such section: not its debug "
 			    "file", v->name, name, sh.addr));
 		if (sh.type != SHT_NOBITS && sh.size > 0 &&
 		    (m->new_addr != m->old_addr || m->new_size != m->old_size))
-			return (fail(err, EX_DATAERR, "%s: section %s moves "
+			return (padko_fail(err, EX_DATAERR, "%s: section %s moves "
 			    "and has contents here: not a debug file made by "
 			    "objcopy --only-keep-debug", v->name, name));
 		moves[i] = m;
 		p = out + v->shoff + (size_t)i * SHDR_SIZE;
-		wr32(p + 12, (uint32_t)m->new_addr);
+		le32_write(p + 12, (uint32_t)m->new_addr);
 		if (sh.size == m->old_size)
-			wr32(p + 20, (uint32_t)m->new_size);
+			le32_write(p + 20, (uint32_t)m->new_size);
 	}
 	return (0);
 }
@@ -306,20 +271,20 @@ move_segments(const struct view *v, unsigned char *out,
 	if (v->phnum == 0)
 		return (0);
 	if (v->phnum != mv->nsegs)
-		return (fail(err, EX_DATAERR, "%s: %u program headers, the "
+		return (padko_fail(err, EX_DATAERR, "%s: %u program headers, the "
 		    "module has %zu: not its debug file", v->name, v->phnum,
 		    mv->nsegs));
 	for (i = 0; i < v->phnum; i++) {
 		p = v->p + v->phoff + (size_t)i * PHDR_SIZE;
 		s = &mv->segs[i];
-		if (rd32(p) != s->type || rd32(p + 8) != s->old_vaddr)
-			return (fail(err, EX_DATAERR, "%s: program header %u "
+		if (le32_read(p) != s->type || le32_read(p + 8) != s->old_vaddr)
+			return (padko_fail(err, EX_DATAERR, "%s: program header %u "
 			    "differs from the module's: not its debug file",
 			    v->name, i));
 		q = out + v->phoff + (size_t)i * PHDR_SIZE;
-		wr32(q + 8, (uint32_t)s->new_vaddr);
-		wr32(q + 12, (uint32_t)s->new_paddr);
-		wr32(q + 20, (uint32_t)s->new_memsz);
+		le32_write(q + 8, (uint32_t)s->new_vaddr);
+		le32_write(q + 12, (uint32_t)s->new_paddr);
+		le32_write(q + 20, (uint32_t)s->new_memsz);
 	}
 	return (0);
 }
@@ -335,10 +300,10 @@ symbol_value(const struct view *v, const struct shdr *strtab,
 	const char *name;
 	uint32_t value, off;
 
-	value = rd32(sym + 4);
+	value = le32_read(sym + 4);
 	if (value == m->old_addr + m->old_size &&
 	    m->new_size != m->old_size) {
-		off = rd32(sym);
+		off = le32_read(sym);
 		name = (const char *)v->p + strtab->offset + off;
 		if (off < strtab->size &&
 		    memchr(name, '\0', strtab->size - off) != NULL &&
@@ -365,12 +330,12 @@ move_symbols(const struct view *v, unsigned char *out,
 		    !view_has_contents(v, &sh))
 			continue;
 		if (sh.link == 0 || sh.link >= v->shnum)
-			return (fail(err, EX_DATAERR, "%s: symbol table %s "
+			return (padko_fail(err, EX_DATAERR, "%s: symbol table %s "
 			    "links to no string table", v->name,
 			    view_name(v, &sh)));
 		view_shdr(v, sh.link, &strtab);
 		if (!view_has_contents(v, &strtab))
-			return (fail(err, EX_DATAERR, "%s: the string table "
+			return (padko_fail(err, EX_DATAERR, "%s: the string table "
 			    "of %s lies outside the file", v->name,
 			    view_name(v, &sh)));
 		for (k = SYM_SIZE; k + SYM_SIZE <= sh.size; k += SYM_SIZE) {
@@ -379,7 +344,7 @@ move_symbols(const struct view *v, unsigned char *out,
 			if (shndx == 0 || shndx >= SHN_LORESERVE ||
 			    shndx >= v->shnum || moves[shndx] == NULL)
 				continue;
-			wr32(out + sh.offset + k + 4,
+			le32_write(out + sh.offset + k + 4,
 			    symbol_value(v, &strtab, sym, moves[shndx]));
 		}
 	}
@@ -407,12 +372,12 @@ move_dwarf(const struct view *v, unsigned char *out,
 		    (k = dwarf_section_index(name)) < 0)
 			continue;
 		if (sh.flags & SHF_COMPRESSED)
-			return (fail(err, EX_DATAERR, "%s: %s is compressed: "
+			return (padko_fail(err, EX_DATAERR, "%s: %s is compressed: "
 			    "padko cannot rewrite it (decompress it with "
 			    "objcopy --decompress-debug-sections)", v->name,
 			    name));
 		if (!view_has_contents(v, &sh))
-			return (fail(err, EX_DATAERR, "%s: %s lies outside "
+			return (padko_fail(err, EX_DATAERR, "%s: %s lies outside "
 			    "the file", v->name, name));
 		d.sec[k].in = v->p + sh.offset;
 		d.sec[k].out = out + sh.offset;
@@ -438,7 +403,7 @@ debugfile_rewrite(const char *name, const unsigned char *in, size_t size,
 	if (out == NULL || moves == NULL) {
 		free(out);
 		free(moves);
-		return (fail(err, EX_OSERR, "%s: out of memory", name));
+		return (padko_fail(err, EX_OSERR, "%s: out of memory", name));
 	}
 	memcpy(out, in, size);
 	if (move_sections(&v, out, mv, moves, err) != 0 ||
@@ -464,7 +429,7 @@ slurp(const char *path, unsigned char **pp, size_t *np,
 	size_t n, cap, got;
 
 	if ((f = fopen(path, "rb")) == NULL)
-		return (fail(err, EX_NOINPUT, "%s: %s", path,
+		return (padko_fail(err, EX_NOINPUT, "%s: %s", path,
 		    strerror(errno)));
 	p = NULL;
 	n = cap = 0;
@@ -474,7 +439,7 @@ slurp(const char *path, unsigned char **pp, size_t *np,
 			if ((q = realloc(p, cap)) == NULL) {
 				free(p);
 				fclose(f);
-				return (fail(err, EX_OSERR, "%s: out of memory",
+				return (padko_fail(err, EX_OSERR, "%s: out of memory",
 				    path));
 			}
 			p = q;
@@ -485,7 +450,7 @@ slurp(const char *path, unsigned char **pp, size_t *np,
 	if (ferror(f)) {
 		free(p);
 		fclose(f);
-		return (fail(err, EX_IOERR, "%s: read: %s", path,
+		return (padko_fail(err, EX_IOERR, "%s: read: %s", path,
 		    strerror(errno)));
 	}
 	fclose(f);
@@ -570,7 +535,7 @@ sym_name(const struct view *v, const struct shdr *str, const unsigned char *s)
 {
 	uint32_t off;
 
-	off = rd32(s);
+	off = le32_read(s);
 	if (off == 0 || off >= str->size || memchr(v->p + str->offset + off,
 	    '\0', str->size - off) == NULL)
 		return (NULL);
@@ -610,7 +575,7 @@ index_symbols(const struct view *v, const struct shdr *sym,
 	for (k = SYM_SIZE; k + SYM_SIZE <= sym->size; k += SYM_SIZE)
 		if ((name = sym_name(v, str, v->p + sym->offset + k)) != NULL) {
 			t[n].name = name;
-			t[n++].value = rd32(v->p + sym->offset + k + 4);
+			t[n++].value = le32_read(v->p + sym->offset + k + 4);
 		}
 	qsort(t, n, sizeof(*t), cmp_named);
 	*np = n;
@@ -637,7 +602,7 @@ compare_symbols(const struct view *mod, const struct view *dbg,
 		a = dbg->p + ds.offset + k;
 		if ((key.name = sym_name(dbg, &dstr, a)) == NULL)
 			continue;
-		key.value = rd32(a + 4);
+		key.value = le32_read(a + 4);
 		if (bsearch(&key, t, n, sizeof(*t), cmp_named) != NULL)
 			continue;
 		/* The first of that name, if the module has one. */

@@ -40,6 +40,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "bytes.h"
 #include "dwarf.h"
 
 /* The DW_* constants used, with their DWARF 5 names. */
@@ -201,25 +202,9 @@ static int
 bad(const struct walk *w, enum dwarf_sec sec, uint64_t at, const char *why)
 {
 
-	if (w->err != NULL) {
-		w->err->code = EX_DATAERR;
-		snprintf(w->err->msg, sizeof(w->err->msg), "%s: %s at offset "
-		    "%#jx: %s: malformed or unsupported DWARF", w->d->file,
-		    section_names[sec], (uintmax_t)at, why);
-	}
-	return (-1);
-}
-
-static int
-out_of_memory(const struct walk *w)
-{
-
-	if (w->err != NULL) {
-		w->err->code = EX_OSERR;
-		snprintf(w->err->msg, sizeof(w->err->msg), "%s: out of memory",
-		    w->d->file);
-	}
-	return (-1);
+	return (padko_fail(w->err, EX_DATAERR, "%s: %s at offset %#jx: %s: "
+	    "malformed or unsupported DWARF", w->d->file, section_names[sec],
+	    (uintmax_t)at, why));
 }
 
 static int
@@ -245,10 +230,10 @@ get_fixed(const struct walk *w, struct cursor *c, unsigned n, uint64_t *v)
 	const unsigned char *p;
 	unsigned i;
 
+	*v = 0;
 	if (c->end - c->pos < n)
 		return (bad(w, c->sec, c->pos, "truncated"));
 	p = w->d->sec[c->sec].in + c->pos;
-	*v = 0;
 	for (i = n; i > 0; i--)
 		*v = *v << 8 | p[i - 1];
 	c->pos += n;
@@ -286,6 +271,7 @@ get_sleb(const struct walk *w, struct cursor *c, int64_t *v)
 	at = c->pos;
 	p = w->d->sec[c->sec].in;
 	u = 0;
+	*v = 0;
 	for (shift = 0; c->pos < c->end; shift += 7) {
 		if (shift < 64)
 			u |= (uint64_t)(p[c->pos] & 0x7f) << shift;
@@ -749,7 +735,8 @@ abbrevs_grow(const struct walk *w, void **p, size_t *cap, size_t need,
 	if (n < need)
 		n = need;
 	if ((q = realloc(*p, n * size)) == NULL)
-		return (out_of_memory(w));
+		return (padko_fail(w->err, EX_OSERR, "%s: out of memory",
+		    w->d->file));
 	*p = q;
 	*cap = n;
 	return (0);
@@ -1154,24 +1141,17 @@ static int
 rewrite_addr(void *arg, enum dwarf_sec sec, uint64_t offset)
 {
 	struct rewriter *r;
-	const unsigned char *p;
 	unsigned char *q;
-	uint64_t old, new;
+	uint32_t old, new;
 
 	r = arg;
-	p = r->d->sec[sec].in + offset;
 	if ((q = r->d->sec[sec].out) == NULL)
 		return (0);
-	q += offset;
-	old = (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
-	    (uint64_t)p[3] << 24;
-	new = r->map(r->arg, old) & 0xffffffff;
+	old = le32_read(r->d->sec[sec].in + offset);
+	new = (uint32_t)r->map(r->arg, old);
 	if (new != old)
 		r->changed++;
-	q[0] = new & 0xff;
-	q[1] = (new >> 8) & 0xff;
-	q[2] = (new >> 16) & 0xff;
-	q[3] = (new >> 24) & 0xff;
+	le32_write(q + offset, new);
 	return (0);
 }
 
