@@ -402,6 +402,61 @@ test_dwarf3(void **state)
 }
 
 /*
+ * 64-bit DWARF: the unit length escape, 8-byte abbreviation offset and
+ * section offsets; a form given through DW_FORM_indirect.
+ */
+static void
+test_dwarf64_indirect(void **state)
+{
+	static const unsigned var[] = { AT_LOCATION, 0x16 /* indirect */ };
+	static const unsigned lvar[] = { AT_LOCATION, FORM_SEC_OFFSET };
+	struct fx f;
+	struct buf *info, *loc;
+	size_t changed, start, v1, l1;
+	uint64_t len;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	abbrev(&f.sec[DWARF_ABBREV], 1, TAG_VAR, 0, var, 2);
+	abbrev(&f.sec[DWARF_ABBREV], 2, TAG_VAR, 0, lvar, 2);
+	u8(&f.sec[DWARF_ABBREV], 0);
+	info = &f.sec[DWARF_INFO];
+	u32(info, 0xffffffff);
+	start = info->n;
+	u32(info, 0);				/* length, set below */
+	u32(info, 0);
+	u16(info, 4);
+	u32(info, 0);				/* abbreviations at 0 */
+	u32(info, 0);
+	u8(info, 4);
+	uleb(info, 1);
+	uleb(info, FORM_EXPRLOC);		/* the indirect form */
+	uleb(info, 5);
+	u8(info, OP_ADDR);
+	v1 = info->n;
+	u32(info, 0x2400);
+	uleb(info, 2);
+	u32(info, 0);				/* .debug_loc + 0, 8 bytes */
+	u32(info, 0);
+	len = info->n - start - 8;
+	memcpy(info->b + start, (unsigned char[]){ len & 0xff,
+	    (len >> 8) & 0xff, 0, 0 }, 4);
+	loc = &f.sec[DWARF_LOC];
+	u32(loc, 0x10);
+	u32(loc, 0x20);
+	u16(loc, 5);
+	u8(loc, OP_ADDR);
+	l1 = loc->n;
+	u32(loc, 0x2000);
+	u32(loc, 0);
+	u32(loc, 0);
+	assert_int_equal(run(&f, &changed), 0);
+	assert_int_equal(changed, 2);
+	assert_int_equal(word(f.out[DWARF_INFO] + v1), 0x2500);
+	assert_int_equal(word(f.out[DWARF_LOC] + l1), 0x2100);
+}
+
+/*
  * A DWARF 4 unit with one variable located by an exprloc of the given
  * bytes, built with the abbreviation table given; returns run()'s status.
  */
@@ -568,6 +623,7 @@ main(void)
 		cmocka_unit_test(test_dwarf4),
 		cmocka_unit_test(test_dwarf5),
 		cmocka_unit_test(test_dwarf3),
+		cmocka_unit_test(test_dwarf64_indirect),
 		cmocka_unit_test(test_unknown_opcode),
 		cmocka_unit_test(test_unknown_form),
 		cmocka_unit_test(test_undefined_abbrev),
