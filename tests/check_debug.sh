@@ -47,12 +47,13 @@
 #     as on the linker-padded build, and they come from DWARF ("static
 #     storage at address");
 #   - on one split fixture: -i replaces both files, -d with --with-debug
-#     writes M.ko.debug beside each M.ko, verify says whether a debug
-#     file matches (exit 0) or not (65, and in JSON), a debug file of
-#     another module is refused, and, with FAILRENAME_SO
-#     (tests/tools/failrename.c), a rename that fails (the module's, after
-#     the debug file's; or the debug file's) leaves both files as they
-#     were and no temporary file.
+#     writes M.ko.debug beside each M.ko, an output with a longer name
+#     gets a longer debuglink (padded, or already padded and copied but
+#     for its debuglink), verify says whether a debug file matches (exit
+#     0) or not (65, and in JSON), a debug file of another module is
+#     refused, and, with FAILRENAME_SO (tests/tools/failrename.c), a
+#     rename that fails (the module's, after the debug file's; or the
+#     debug file's) leaves both files as they were and no temporary file.
 #
 # Exit status: 0 all agree, 1 a difference (printed), 2 usage.
 
@@ -255,6 +256,23 @@ o = json.loads(open(sys.argv[1]).readline())
 assert "debug_output" in o and o["debug_output"] is None, o
 ' "$work/log" || fail "padko --json -n: debug_output is not null"
 	fi
+
+	# A name longer than the input's: the debuglink grows, and goes after
+	# the rest of the file.  An already padded module: copied, but for
+	# its debuglink.
+	long=a-much-much-longer-name-for-the-padded-output-module
+	for src in "$d/in/$f" "$fixtures/$f.padded"; do
+		expect "padko --debug-file to $long.ko" 0 "$padko" \
+		    --debug-file "$src.ko.debug" "$src.ko" -o "$d/out/$long.ko"
+		expect "verify --with-debug of $long.ko" 0 "$padko" verify \
+		    --with-debug "$d/out/$long.ko"
+		vars "$d/out/$long.ko.debug" "$d/got"
+		cmp -s "$d/got" "$d/want" ||
+		    fail "$long.ko.debug: variables differ"
+		gdb_check "$long.ko" "$d/out/$long.ko" \
+		    "$fixtures/$f.padded.ko" "$d/want"
+		rm -f "$d/out/$long.ko" "$d/out/$long.ko.debug"
+	done
 
 	expect "padko -d --with-debug" 0 "$padko" -d "$d/out" --with-debug \
 	    "$d/in/$f.ko" "$d/in/$o.ko"
