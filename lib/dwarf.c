@@ -850,7 +850,9 @@ is_location_attr(uint64_t name)
 
 /*
  * Whether an attribute of that form is an offset into the location lists
- * (DW_FORM_data4/8 before DWARF 4, DW_FORM_sec_offset since).
+ * (DW_FORM_data4/8 before DWARF 4, DW_FORM_sec_offset since).  Before
+ * DWARF 4, a DW_AT_data_member_location in data4 is taken for the
+ * constant that compilers mean by it.
  */
 static bool
 is_loclist_ptr(const struct dwarf_unit *u, const struct dwarf_attr *a)
@@ -861,7 +863,7 @@ is_loclist_ptr(const struct dwarf_unit *u, const struct dwarf_attr *a)
 		return (false);
 	if (a->form == DW_FORM_sec_offset)
 		return (true);
-	return (u->version < 4 &&
+	return (u->version < 4 && a->name != DW_AT_data_member_location &&
 	    (a->form == DW_FORM_data4 || a->form == DW_FORM_data8));
 }
 
