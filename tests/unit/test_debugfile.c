@@ -30,7 +30,7 @@
  * Unit tests of the separate debug file's pieces (lib/debugfile.c): the
  * GNU debuglink CRC and section contents, and what is refused before
  * anything is rewritten.  Whole debug files are tested on the fixtures
- * (tests/check_debug.sh).
+ * (tests/checks/debug.sh).
  */
 
 #include <setjmp.h>

@@ -26,7 +26,7 @@
 # OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
 # OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
 #
-# check_debug.sh PADKO DWARFVARS FIXTURE_DIR WORKDIR [GDB [FAILRENAME_SO]]
+# debug.sh PADKO DWARFVARS FIXTURE_DIR WORKDIR [GDB [FAILRENAME_SO]]
 #
 # Debug information follows the move, for every fixture built with -g
 # (F.T.ko with a tag T ending in -dwarf4 or -dwarf5: embedded DWARF;
@@ -62,7 +62,7 @@ LC_ALL=C
 export LC_ALL
 
 if [ $# -lt 4 ] || [ $# -gt 6 ]; then
-	echo "usage: check_debug.sh PADKO DWARFVARS FIXTURE_DIR WORKDIR" \
+	echo "usage: debug.sh PADKO DWARFVARS FIXTURE_DIR WORKDIR" \
 	    "[GDB [FAILRENAME_SO]]" >&2
 	exit 2
 fi
