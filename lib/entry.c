@@ -45,10 +45,14 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "debuginfo.h"
+#include "debugwrite.h"
 #include "module.h"
 
 struct padko_module {
-	struct module	m;
+	struct module		 m;
+	struct debug_attach	*debug;		/* padko_attach_debug() */
+	struct stat		 debug_like;	/* the input debug file's */
 };
 
 const char *
@@ -349,6 +353,40 @@ padko_lint(const struct padko_module *pm, size_t i)
 }
 
 int
+padko_attach_debug(struct padko_module *pm, const char *debug_in,
+    const char *debug_out, struct padko_error *err)
+{
+	struct debug_attach *a;
+
+	if (!pm->m.applied)
+		return (padko_fail(err, EX_SOFTWARE,
+		    "%s: padko_attach_debug before padko_apply", pm->m.path));
+	if (stat(debug_in, &pm->debug_like) != 0)
+		return (padko_fail(err, EX_NOINPUT, "%s: %s", debug_in,
+		    strerror(errno)));
+	if (debuginfo_attach(&pm->m, debug_in, debug_out, &a, err) != 0)
+		return (-1);
+	debuginfo_detach(pm->debug);
+	pm->debug = a;
+	return (0);
+}
+
+/*
+ * Writes the module and its debug file; the debug file keeps the mode and
+ * owner of the one it replaces, else takes the input's.
+ */
+static int
+write_with_debug(struct padko_module *pm, const char *path,
+    const struct stat *like, struct padko_error *err)
+{
+	struct stat dlike;
+
+	if (stat(pm->debug->out_path, &dlike) != 0)
+		dlike = pm->debug_like;
+	return (debugwrite_pair(&pm->m, path, like, pm->debug, &dlike, err));
+}
+
+int
 padko_write(struct padko_module *pm, const char *path, unsigned mode,
     struct padko_error *err)
 {
@@ -361,6 +399,8 @@ padko_write(struct padko_module *pm, const char *path, unsigned mode,
 	like.st_mode = mode;
 	like.st_uid = geteuid();
 	like.st_gid = getegid();
+	if (pm->debug != NULL)
+		return (write_with_debug(pm, path, &like, err));
 	return (output_write_path(&pm->m, path, &like, err));
 }
 
@@ -376,6 +416,8 @@ padko_replace(struct padko_module *pm, const char *path,
 	if (stat(path, &like) != 0)
 		return (padko_fail(err, EX_NOINPUT, "%s: %s", path,
 		    strerror(errno)));
+	if (pm->debug != NULL)
+		return (write_with_debug(pm, path, &like, err));
 	return (output_write_path(&pm->m, path, &like, err));
 }
 
@@ -386,6 +428,9 @@ padko_write_fd(struct padko_module *pm, int fd, struct padko_error *err)
 	if (!pm->m.applied)
 		return (padko_fail(err, EX_SOFTWARE,
 		    "%s: padko_write_fd before padko_plan", pm->m.path));
+	if (pm->debug != NULL)
+		return (padko_fail(err, EX_USAGE, "%s: a debug file is written "
+		    "beside a named output, not to a descriptor", pm->m.path));
 	return (output_write_fd(&pm->m, fd, err));
 }
 
@@ -395,6 +440,7 @@ padko_close(struct padko_module *pm)
 
 	if (pm == NULL)
 		return;
+	debuginfo_detach(pm->debug);
 	module_free(&pm->m);
 	free(pm);
 }

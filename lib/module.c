@@ -51,6 +51,7 @@ module_free(struct module *m)
 	free(m->notes);
 	free(m->hazards);
 	free(m->assume);
+	free(m->debuglink);
 	if (m->elf != NULL)
 		elf_end(m->elf);
 	file_image_release(&m->file);

@@ -183,6 +183,7 @@ struct module {
 
 	GElf_Off	 new_shoff;
 	GElf_Off	 new_phoff;
+	unsigned char	*debuglink;	/* new .gnu_debuglink (debuginfo.c) */
 	bool		 changed;
 	bool		 planned;	/* padko_plan_layout() done */
 	bool		 applied;	/* padko_apply() done: can be written */

@@ -108,7 +108,7 @@ write_image(struct module *m, int fd, struct padko_error *err)
 	size_t i;
 	int rc;
 
-	if (!m->changed) {
+	if (!m->changed && m->debuglink == NULL) {
 		if (write_all(fd, m->file.bytes, m->file.size) != 0)
 			return (padko_fail(err, EX_IOERR, "%s: write: %s",
 			    m->path, strerror(errno)));

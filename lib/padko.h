@@ -291,6 +291,20 @@ int	padko_write(struct padko_module *m, const char *path, unsigned mode,
 int	padko_replace(struct padko_module *m, const char *path,
 	    struct padko_error *err);
 
+/*
+ * The module's separate debug file (objcopy --only-keep-debug; the
+ * module's .gnu_debuglink must name it with its CRC): after padko_plan(),
+ * rewrites it for the same moves (section and program headers, symbols,
+ * DWARF), to be written to debug_out by padko_write() or padko_replace()
+ * with the module, whose .gnu_debuglink then names debug_out's file with
+ * the new CRC.  Each file is replaced atomically, and a failure leaves
+ * both as they were.  Fails with EX_DATAERR, naming the file and the
+ * reason, when the debug file does not match the module or its DWARF
+ * cannot be read.
+ */
+int	padko_attach_debug(struct padko_module *m, const char *debug_in,
+	    const char *debug_out, struct padko_error *err);
+
 /* Writes the result to an open descriptor (no rename, no fsync). */
 int	padko_write_fd(struct padko_module *m, int fd, struct padko_error *err);
 
@@ -309,6 +323,26 @@ int	padko_verify_file(const char *path, enum padko_kernel kernel,
 int	padko_verify_memory(const char *name, const void *image, size_t size,
 	    enum padko_kernel kernel, struct padko_verify_report *r,
 	    struct padko_error *err);
+
+/*
+ * Whether a separate debug file matches its module as debuggers need:
+ * each allocated section at the same address and size, each symbol with
+ * the same value, and the CRC that the module's .gnu_debuglink expects.
+ */
+struct padko_debug_report {
+	int		matches;	/* all of the below agree */
+	int		has_link;	/* the module has a .gnu_debuglink */
+	char		link_name[256];	/* the file name it gives */
+	uint32_t	link_crc;	/* the CRC it expects */
+	uint32_t	crc;		/* the debug file's CRC */
+	size_t		sections;	/* allocated sections that differ */
+	size_t		symbols;	/* symbols whose values differ */
+	char		first[320];	/* the first difference, or "" */
+};
+
+/* Compares the files; -1 only when one cannot be read as i386 ELF. */
+int	padko_debug_check(const char *module, const char *debug,
+	    struct padko_debug_report *r, struct padko_error *err);
 
 const char *padko_set_name(enum padko_set_kind kind);
 const char *padko_meaning_name(enum padko_boundary_meaning meaning);

@@ -40,6 +40,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "debuginfo.h"
 #include "module.h"
 
 /*
@@ -254,5 +255,5 @@ rewrite_module(struct module *m, struct padko_error *err)
 	}
 	if (m->ehdr.e_entry != 0)
 		m->ehdr.e_entry = layout_map_addr(m, m->ehdr.e_entry);
-	return (0);
+	return (debuginfo_rewrite(m, section_out, err));
 }

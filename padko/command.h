@@ -62,6 +62,7 @@ enum mode_id {
 #define	OPTION_OUTDIR		0x0004	/* -d */
 #define	OPTION_DRY_RUN		0x0008	/* -n */
 #define	OPTION_KERNEL		0x0010	/* --kernel legacy */
+#define	OPTION_DEBUG		0x0020	/* --debug-file, --with-debug */
 
 /* What the command line asks for. */
 struct run_options {
@@ -78,6 +79,8 @@ struct run_options {
 	long		 jobs;
 	enum padko_kernel kernel;
 	uint32_t	 pcpu_dynamic;
+	const char	*debug_file;	/* --debug-file */
+	int		 with_debug;	/* --with-debug: M.ko.debug beside */
 	struct {
 		uint64_t			where;
 		enum padko_boundary_meaning	meaning;

@@ -364,6 +364,7 @@ struct view {
 	const struct padko_module *m;
 	int		 relocatable;
 	const char	*output;
+	const char	*debug_output;
 	int		 kernel;
 	int		 accepted;
 	const char	*message;
@@ -371,6 +372,17 @@ struct view {
 	size_t		 relative_at_end;
 	struct verify_set sets[PADKO_NSET_KINDS];
 	size_t		 nsets;
+	/* A debug file checked against the module. */
+	const char	*debug_path;
+	int		 debug_matches;
+	char		 debug_crc[9];
+	const char	*debug_crc_p;
+	const char	*link_name;	/* NULL: no .gnu_debuglink */
+	char		 link_crc[9];
+	const char	*link_crc_p;
+	size_t		 debug_sections;
+	size_t		 debug_symbols;
+	const char	*debug_first;	/* NULL when it matches */
 };
 
 /* Enums are read as int: the library's are. */
@@ -541,6 +553,23 @@ static const struct json_field verify_set_fields[] = {
 static const struct json_object verify_set = OBJECT("verify-set",
     verify_set_fields);
 
+/* A debug file checked against its module (in the module's view). */
+static const struct json_field debug_fields[] = {
+	{ M("path", JT_STRING, offsetof(struct view, debug_path)) },
+	{ M("matches", JT_BOOL, offsetof(struct view, debug_matches)) },
+	{ M("crc", JT_STRING, offsetof(struct view, debug_crc_p)) },
+	{ M("link_name", JT_NULLABLE, offsetof(struct view, link_name)) },
+	{ M("link_crc", JT_NULLABLE, offsetof(struct view, link_crc_p)) },
+	{ M("sections_differing", JT_SIZE,
+	    offsetof(struct view, debug_sections)) },
+	{ M("symbols_differing", JT_SIZE,
+	    offsetof(struct view, debug_symbols)) },
+	{ M("first_difference", JT_NULLABLE,
+	    offsetof(struct view, debug_first)) }
+};
+static const struct json_object debug_file = OBJECT("debug-file",
+    debug_fields);
+
 /* The arrays of a module's object, read from its view. */
 static size_t
 plan_set_count(const void *rec)
@@ -666,6 +695,8 @@ static const struct json_field module_fields[] = {
 	    .array = &lints },
 	/* Present in an error's object too: null. */
 	{ M("output", JT_NULLABLE, VIEW(output)), .part = JSON_OUTPUT },
+	{ M("debug_output", JT_NULLABLE, VIEW(debug_output)),
+	    .part = JSON_DEBUG_OUTPUT },
 	{ M("kernel", JT_ENUM, VIEW(kernel)), PART(JSON_VERIFY),
 	    .values = &kernels },
 	{ M("accepted", JT_BOOL, VIEW(accepted)), PART(JSON_VERIFY) },
@@ -678,6 +709,8 @@ static const struct json_field module_fields[] = {
 	    PART(JSON_VERIFY) },
 	{ M("hazards", JT_ARRAY, 0), PART(JSON_VERIFY),
 	    .array = &hazards },
+	{ M("debug_file", JT_OBJECT, 0), PART(JSON_DEBUG_FILE),
+	    .object = &debug_file },
 	{ M("status", JT_ENUM, VIEW(status)),
 	    .values = &statuses },
 	{ M("exit", JT_INT, VIEW(exit)) },
@@ -688,11 +721,11 @@ static const struct json_object module = OBJECT("module", module_fields);
 /* Every object, for the schema. */
 static const struct json_object *const objects[] = {
 	&module, &plan_set, &old_range, &new_range, &ref, &layout,
-	&verify_set, &range, &hazard
+	&verify_set, &range, &hazard, &debug_file
 };
 
 static const char *const part_names[] = {
-	"plan", "lint", "output", "verify"
+	"plan", "lint", "output", "verify", "debug-output", "debug-file"
 };
 
 /* The value of a member of the record. */
@@ -814,6 +847,24 @@ write_object(struct json *j, const struct json_object *o, const void *rec,
 	json_end_object(j);
 }
 
+/* The debug file's members of the view. */
+static void
+make_debug_view(struct view *v, const struct json_module *r)
+{
+	const struct padko_debug_report *d = r->debug;
+
+	v->debug_path = r->debug_path;
+	v->debug_matches = d->matches;
+	snprintf(v->debug_crc, sizeof(v->debug_crc), "%08" PRIx32, d->crc);
+	v->debug_crc_p = v->debug_crc;
+	v->link_name = d->has_link ? d->link_name : NULL;
+	snprintf(v->link_crc, sizeof(v->link_crc), "%08" PRIx32, d->link_crc);
+	v->link_crc_p = d->has_link ? v->link_crc : NULL;
+	v->debug_sections = d->sections;
+	v->debug_symbols = d->symbols;
+	v->debug_first = d->matches ? NULL : d->first;
+}
+
 /* The view of a module's object: what its members read. */
 static void
 make_view(struct view *v, const struct json_module *r)
@@ -830,8 +881,11 @@ make_view(struct view *v, const struct json_module *r)
 	v->parts = r->parts;
 	v->m = r->m;
 	v->output = r->output;
+	v->debug_output = r->debug_output;
 	if (r->status == JSON_ERROR)
 		return;
+	if (r->debug != NULL)
+		make_debug_view(v, r);
 	if ((r->parts & JSON_PLAN) != 0)
 		v->relocatable = padko_is_relocatable(r->m);
 	if ((vr = r->verdict) == NULL || (r->parts & JSON_VERIFY) == 0)

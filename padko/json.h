@@ -49,6 +49,8 @@
 #define	JSON_LINT	0x2	/* lint (analyze) */
 #define	JSON_OUTPUT	0x4	/* output (padding) */
 #define	JSON_VERIFY	0x8	/* the verdict, hazards */
+#define	JSON_DEBUG_OUTPUT 0x10	/* debug_output (padding with a debug file) */
+#define	JSON_DEBUG_FILE	0x20	/* debug_file (verify, analyze: one checked) */
 
 /* The "status" member. */
 enum json_status {
@@ -75,6 +77,9 @@ struct json_module {
 	const char			*output; /* written, or NULL */
 	const struct padko_verify_report *verdict;
 	enum padko_kernel		 kernel;
+	const char			*debug_output; /* written, or NULL */
+	const char			*debug_path;	/* JSON_DEBUG_FILE */
+	const struct padko_debug_report	*debug;
 };
 
 /* Prints a module's object on one line. */

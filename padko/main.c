@@ -92,6 +92,17 @@ static const char help_text[] =
 "                      the %fs offset of pc_dynamic (PCPU_GET(dynamic)) in\n"
 "                      the target kernel's struct pcpu, for modules whose\n"
 "                      code does not show it by an access inside set_pcpu\n"
+"      --debug-file FILE\n"
+"                      the module's separate debug file (objcopy\n"
+"                      --only-keep-debug, named by its .gnu_debuglink):\n"
+"                      rewritten with the same moves and written beside\n"
+"                      the output as OUTPUT.debug (with -i, FILE itself),\n"
+"                      the output's .gnu_debuglink naming it with its new\n"
+"                      CRC; both files atomically, neither on failure.\n"
+"                      With verify and analyze: say whether FILE matches\n"
+"                      the module (sections, symbols, CRC)\n"
+"      --with-debug    the same for each module M.ko with an M.ko.debug\n"
+"                      beside it (any number of modules, -d, -i, -r)\n"
 "      --kernel GEN    with verify: current (12.1 and later, the default)\n"
 "                      or legacy (older kernels, no padding checks)\n"
 "  -h, --help          print this help and exit\n"
@@ -129,6 +140,11 @@ static const char help_text[] =
 "--guess-undecided keeps NEXT there instead, the meaning today's kernels\n"
 "give it, and warns.\n"
 "\n"
+"Debug information follows the move: the addresses of moved variables in\n"
+"embedded DWARF (2 to 5: location expressions and lists, .debug_addr) and\n"
+"in a debug file given with --debug-file or --with-debug are rewritten.\n"
+"DWARF padko cannot read exactly is refused (status 65), not guessed.\n"
+"\n"
 "A module that needs nothing (already padded, no sets, or an amd64-style\n"
 "ET_REL module) is copied byte for byte with -o or -d and left alone with\n"
 "-i.  The input is never modified without -i.  One failing module does\n"
@@ -137,7 +153,8 @@ static const char help_text[] =
 "Exit status (sysexits(3)), the worst over all modules: 0 success, 1 a\n"
 "module needs padding (--check) or is refused (verify), 64 usage error,\n"
 "65 a module is malformed, cannot be padded safely, has an undecided\n"
-"reference, or (verify) has a hazard, 66 input unreadable,\n"
+"reference, or (verify) has a hazard, or a debug file does not match\n"
+"its module, 66 input unreadable,\n"
 "70 internal error, 71 system error, 73 output cannot be created, 74 I/O\n"
 "error.\n";
 
@@ -149,7 +166,9 @@ enum {
 	OPT_PCPU_DYNAMIC,
 	OPT_KERNEL,
 	OPT_CHECK,
-	OPT_JSON
+	OPT_JSON,
+	OPT_DEBUG_FILE,
+	OPT_WITH_DEBUG
 };
 
 static const struct option long_options[] = {
@@ -169,6 +188,8 @@ static const struct option long_options[] = {
 	{ "pcpu-dynamic", required_argument,	NULL,	OPT_PCPU_DYNAMIC },
 	{ "assume-end",	required_argument,	NULL,	OPT_ASSUME_END },
 	{ "assume-next", required_argument,	NULL,	OPT_ASSUME_NEXT },
+	{ "debug-file",	required_argument,	NULL,	OPT_DEBUG_FILE },
+	{ "with-debug",	no_argument,		NULL,	OPT_WITH_DEBUG },
 	{ "help",	no_argument,		NULL,	'h' },
 	{ "version",	no_argument,		NULL,	'V' },
 	{ NULL,		0,			NULL,	0 }
@@ -183,6 +204,8 @@ static const struct {
 	const char	*misuse;
 } restricted[] = {
 	{ OPTION_KERNEL, "--kernel goes with verify" },
+	{ OPTION_DEBUG, "--debug-file and --with-debug go with padding, "
+	    "analyze and verify" },
 	{ OPTION_OUTPUT | OPTION_IN_PLACE | OPTION_OUTDIR | OPTION_DRY_RUN,
 	    "-o, -i, -d and -n go with padding, not with --check, analyze or "
 	    "verify" }
@@ -291,6 +314,9 @@ option_value(struct run_options *o, int c, const char *arg)
 		    PADKO_BOUNDARY_END : PADKO_BOUNDARY_NEXT) != 0)
 			return (EX_USAGE);
 		return (0);
+	case OPT_DEBUG_FILE:
+		o->debug_file = arg;
+		return (0);
 	}
 	return (usage_error(NULL));
 }
@@ -335,6 +361,9 @@ option(struct run_options *o, int c, const char *arg)
 		break;
 	case OPT_GUESS_UNDECIDED:
 		o->guess_undecided = 1;
+		break;
+	case OPT_WITH_DEBUG:
+		o->with_debug = 1;
 		break;
 	case 'h':
 		print_usage(stdout);
@@ -391,7 +420,8 @@ options_used(const struct run_options *o)
 	    (o->in_place ? OPTION_IN_PLACE : 0) |
 	    (o->outdir != NULL ? OPTION_OUTDIR : 0) |
 	    (o->dry_run ? OPTION_DRY_RUN : 0) |
-	    (o->kernel != PADKO_KERNEL_CURRENT ? OPTION_KERNEL : 0));
+	    (o->kernel != PADKO_KERNEL_CURRENT ? OPTION_KERNEL : 0) |
+	    (o->debug_file != NULL || o->with_debug ? OPTION_DEBUG : 0));
 }
 
 /* Refuses an option in use that the mode does not take; 0 or EX_USAGE. */
@@ -434,6 +464,10 @@ check_options(const struct run_options *o, size_t nmodules)
 	if (o->nassume > 0 && nmodules != 1)
 		return (usage_error("--assume-end and --assume-next apply to "
 		    "one module"));
+	if (o->debug_file != NULL && (nmodules != 1 || o->recursive ||
+	    o->with_debug))
+		return (usage_error("--debug-file goes with one module; use "
+		    "--with-debug for several"));
 	if (nmodules == 0)
 		return (usage_error("no module given"));
 	return (0);

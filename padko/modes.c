@@ -43,6 +43,7 @@
 #include <sysexits.h>
 
 #include "command.h"
+#include "debug.h"
 #include "json.h"
 #include "padko.h"
 #include "text.h"
@@ -62,7 +63,7 @@ print_json(FILE *out, const struct run_options *o, struct json_module *jm,
     enum json_status status, int rc, const struct padko_error *e)
 {
 
-	jm->parts = modes[o->mode].json_parts;
+	jm->parts |= modes[o->mode].json_parts;
 	jm->status = status;
 	jm->exit = rc;
 	jm->error = e;
@@ -225,11 +226,11 @@ pad_module(const char *in, const struct run_options *o, FILE *out, FILE *err,
 	struct padko_error e;
 	struct json_module jm;
 	struct stat st_in;
-	char *target;
+	char *target, *dout;
 	int rc, write_it;
 
 	m = NULL;
-	target = NULL;
+	target = dout = NULL;
 	memset(&e, 0, sizeof(e));
 	if ((rc = check_input(in, o, &st_in, &target, &e)) != 0) {
 		fprintf(err, "padko: %s\n", e.msg);
@@ -248,6 +249,10 @@ pad_module(const char *in, const struct run_options *o, FILE *out, FILE *err,
 	text_undecided(err, in, m, 1);
 	free(target);
 	target = output_path(in, o);
+	if (debug_attach(m, in, target, o, &dout, &e) != 0) {
+		rc = fail(err, &e);
+		goto done;
+	}
 	write_it = target != NULL && !o->dry_run &&
 	    !(o->in_place && !padko_changed(m));
 	if (write_it && (o->in_place ? padko_replace(m, target, &e) :
@@ -255,6 +260,8 @@ pad_module(const char *in, const struct run_options *o, FILE *out, FILE *err,
 		rc = fail(err, &e);
 	if (rc == 0 && !o->json && (o->verbose || o->dry_run))
 		fprintf(out, "%s: %s\n", in, pad_result(m, o, write_it));
+	if (rc == 0 && !o->json && o->verbose && write_it && dout != NULL)
+		fprintf(out, "%s: debug file written to %s\n", in, dout);
 done:
 	*oc = rc != 0 ? OUT_FAILED : m != NULL && padko_changed(m) ?
 	    OUT_PADDED : OUT_UNCHANGED;
@@ -263,13 +270,18 @@ done:
 		jm.path = in;
 		jm.m = m;
 		if (rc == 0 && target != NULL && !o->dry_run &&
-		    !(o->in_place && *oc == OUT_UNCHANGED))
+		    !(o->in_place && *oc == OUT_UNCHANGED)) {
 			jm.output = target;
+			jm.debug_output = dout;
+		}
+		if (o->debug_file != NULL || o->with_debug)
+			jm.parts = JSON_DEBUG_OUTPUT;
 		print_json(out, o, &jm, rc != 0 ? JSON_ERROR :
 		    *oc == OUT_UNCHANGED ? JSON_UNCHANGED : o->dry_run ?
 		    JSON_WOULD_PAD : JSON_PADDED, rc, &e);
 	}
 	free(target);
+	free(dout);
 	padko_close(m);
 	return (rc);
 }
@@ -317,33 +329,57 @@ check_module(const char *in, const struct run_options *o, FILE *out,
 	return (rc);
 }
 
+/* In a module's JSON object: the debug file checked against it, if any. */
+static void
+json_debug(struct json_module *jm, const char *din,
+    const struct padko_debug_report *dr)
+{
+
+	if (din == NULL)
+		return;
+	jm->parts |= JSON_DEBUG_FILE;
+	jm->debug_path = din;
+	jm->debug = dr;
+}
+
 /* analyze: the plan and the lint, nothing written. */
 static int
 analyze_module(const char *in, const struct run_options *o, FILE *out,
     FILE *err, enum outcome *oc)
 {
+	struct padko_debug_report dr;
 	struct padko_module *m;
 	struct padko_error e;
 	struct json_module jm;
+	char *din;
 	int rc;
 
 	m = NULL;
+	din = NULL;
 	rc = 0;
-	if (open_and_plan(in, o, &m, &e) != 0)
+	if (open_and_plan(in, o, &m, &e) != 0 ||
+	    debug_check(in, o, &din, &dr, &e) != 0)
 		rc = fail(err, &e);
 	else {
 		if (!o->json)
 			text_plan(out, in, m, 1);
+		if (!o->json && din != NULL)
+			text_debug(out, in, din, &dr);
 		text_undecided(err, in, m, 0);
 	}
 	*oc = rc != 0 ? OUT_FAILED : OUT_OK;
+	/* A debug file that does not match its module is a finding. */
+	if (rc == 0 && din != NULL && !dr.matches)
+		rc = EX_DATAERR;
 	if (o->json) {
 		memset(&jm, 0, sizeof(jm));
 		jm.path = in;
 		jm.m = m;
-		print_json(out, o, &jm, rc != 0 ? JSON_ERROR :
+		json_debug(&jm, din, &dr);
+		print_json(out, o, &jm, *oc == OUT_FAILED ? JSON_ERROR :
 		    padko_changed(m) ? JSON_NEEDS_PADDING : JSON_OK, rc, &e);
 	}
+	free(din);
 	padko_close(m);
 	return (rc);
 }
@@ -368,44 +404,68 @@ scan_hazards(const char *in, enum padko_kernel kernel,
 	return (padko_scan_hazards(*mp, kernel, e));
 }
 
+/*
+ * verify's findings in the module: the references a kernel would relocate
+ * wrongly (*mp), in a module it accepts.  Returns the status they give.
+ */
+static int
+verify_hazards(const char *in, const struct run_options *o, FILE *err,
+    struct padko_module **mp, enum outcome *oc)
+{
+	struct padko_error e;
+
+	memset(&e, 0, sizeof(e));
+	/*
+	 * A module padko could not pad (a GOT, code after a set) is not
+	 * classified: the verdict stands, and a notice says so.
+	 */
+	if (scan_hazards(in, o->kernel, mp, &e) != 0) {
+		padko_close(*mp);
+		*mp = NULL;
+		if (e.code != EX_DATAERR) {
+			*oc = OUT_FAILED;
+			return (fail(err, &e));
+		}
+		fprintf(err, "padko: notice: references not checked for "
+		    "hazards: %s\n", e.msg);
+		return (0);
+	}
+	return (*mp != NULL && padko_hazard_count(*mp) > 0 ? EX_DATAERR : 0);
+}
+
 /* verify: the kernel model's verdict, and the hazards of the module. */
 static int
 verify_module(const char *in, const struct run_options *o, FILE *out,
     FILE *err, enum outcome *oc)
 {
 	struct padko_verify_report r;
+	struct padko_debug_report dr;
 	struct padko_module *m;
 	struct padko_error e;
 	struct json_module jm;
+	char *din;
 	int rc;
 
 	memset(&e, 0, sizeof(e));
 	m = NULL;
-	if (padko_verify_file(in, o->kernel, &r, &e) != 0) {
+	din = NULL;
+	if (padko_verify_file(in, o->kernel, &r, &e) != 0 ||
+	    debug_check(in, o, &din, &dr, &e) != 0) {
 		rc = fail(err, &e);
 		*oc = OUT_FAILED;
 	} else {
+		/* A module the kernel refuses relocates nothing. */
 		rc = r.accepted ? 0 : 1;
 		*oc = r.accepted ? OUT_OK : OUT_NEEDS;
-		/*
-		 * A module the kernel refuses relocates nothing.  One that
-		 * padko could not pad (a GOT, code after a set) is not
-		 * classified: the verdict stands, and a notice says so.
-		 */
-		if (r.accepted && scan_hazards(in, o->kernel, &m, &e) != 0) {
-			if (e.code != EX_DATAERR) {
-				rc = fail(err, &e);
-				*oc = OUT_FAILED;
-			} else
-				fprintf(err, "padko: notice: references not "
-				    "checked for hazards: %s\n", e.msg);
-			padko_close(m);
-			m = NULL;
-		} else if (m != NULL && padko_hazard_count(m) > 0)
+		if (r.accepted)
+			rc = verify_hazards(in, o, err, &m, oc);
+		if (rc == 0 && din != NULL && !dr.matches)
 			rc = EX_DATAERR;
 		if (!o->json && *oc != OUT_FAILED) {
 			text_verify(out, in, o->kernel, &r);
 			text_hazards(out, in, m);
+			if (din != NULL)
+				text_debug(out, in, din, &dr);
 		}
 	}
 	if (o->json) {
@@ -414,9 +474,11 @@ verify_module(const char *in, const struct run_options *o, FILE *out,
 		jm.m = m;
 		jm.verdict = &r;
 		jm.kernel = o->kernel;
+		json_debug(&jm, din, &dr);
 		print_json(out, o, &jm, *oc == OUT_FAILED ? JSON_ERROR :
 		    r.accepted ? JSON_ACCEPTED : JSON_REFUSED, rc, &e);
 	}
+	free(din);
 	padko_close(m);
 	return (rc);
 }
@@ -425,17 +487,22 @@ verify_module(const char *in, const struct run_options *o, FILE *out,
 #define	OUTPUTS		\
 	(OPTION_OUTPUT | OPTION_IN_PLACE | OPTION_OUTDIR | OPTION_DRY_RUN)
 
-/* The modes, in the order of the usage. */
+/*
+ * The modes, in the order of the usage.  The parts of a debug file
+ * (JSON_DEBUG_OUTPUT, JSON_DEBUG_FILE) are added per module, where one is
+ * given.
+ */
 const struct mode modes[NMODES] = {
 	[MODE_PAD] = {
 		.name = "pad",
-		.accepts = OUTPUTS,
+		.accepts = OUTPUTS | OPTION_DEBUG,
 		.run = pad_module,
 		.usage = {
 "padko [-nv] [-j jobs] [--json] [--guess-undecided] [--pcpu-dynamic off]\n"
-"             [--assume-end off] [--assume-next off] module.ko -o output.ko\n",
+"             [--assume-end off] [--assume-next off] [--debug-file m.ko.debug]\n"
+"             module.ko -o output.ko\n",
 "padko [-nrv] [-j jobs] [--json] [--guess-undecided] [--pcpu-dynamic off]\n"
-"             -i | -d outdir  module.ko|dir ...\n" },
+"             [--with-debug] -i | -d outdir  module.ko|dir ...\n" },
 		.counted = {
 			/* -n says "would be padded" */
 			[OUT_PADDED] = "padded",
@@ -460,10 +527,11 @@ const struct mode modes[NMODES] = {
 	[MODE_ANALYZE] = {
 		.name = "analyze",
 		.word = "analyze",
-		.accepts = 0,
+		.accepts = OPTION_DEBUG,
 		.run = analyze_module,
 		.usage = {
-"padko analyze [-r] [--json] [--pcpu-dynamic off] module.ko|dir ...\n" },
+"padko analyze [-r] [--json] [--pcpu-dynamic off]\n"
+"             [--debug-file m.ko.debug | --with-debug] module.ko|dir ...\n" },
 		.counted = {
 			[OUT_OK] = "analyzed" },
 		.json_parts = JSON_PLAN | JSON_LINT,
@@ -473,10 +541,11 @@ const struct mode modes[NMODES] = {
 	[MODE_VERIFY] = {
 		.name = "verify",
 		.word = "verify",
-		.accepts = OPTION_KERNEL,
+		.accepts = OPTION_KERNEL | OPTION_DEBUG,
 		.run = verify_module,
 		.usage = {
-"padko verify [-r] [--json] [--kernel current|legacy] module.ko|dir ...\n" },
+"padko verify [-r] [--json] [--kernel current|legacy]\n"
+"             [--debug-file m.ko.debug | --with-debug] module.ko|dir ...\n" },
 		.counted = {
 			[OUT_OK] = "accepted",
 			[OUT_NEEDS] = "refused" },

@@ -222,3 +222,24 @@ text_hazards(FILE *out, const char *path, const struct padko_module *m)
 			    h->insn_addr, h->insn);
 	}
 }
+
+void
+text_debug(FILE *out, const char *path, const char *debug,
+    const struct padko_debug_report *r)
+{
+
+	if (r->matches) {
+		fprintf(out, "%s: debug file %s matches (CRC %08x)\n", path,
+		    debug, r->crc);
+		return;
+	}
+	fprintf(out, "%s: debug file %s does not match: %s\n", path, debug,
+	    r->first);
+	fprintf(out, "%s:   %zu section(s) and %zu symbol(s) differ; CRC "
+	    "%08x, ", path, r->sections, r->symbols, r->crc);
+	if (r->has_link)
+		fprintf(out, ".gnu_debuglink expects %08x (%s)\n", r->link_crc,
+		    r->link_name);
+	else
+		fprintf(out, "no .gnu_debuglink\n");
+}

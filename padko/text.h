@@ -56,4 +56,8 @@ void	text_undecided(FILE *err, const char *path,
 void	text_verify(FILE *out, const char *path, enum padko_kernel kernel,
 	    const struct padko_verify_report *r);
 
+/* Whether the debug file at debug matches the module at path. */
+void	text_debug(FILE *out, const char *path, const char *debug,
+	    const struct padko_debug_report *r);
+
 #endif /* !PADKO_TEXT_H */

@@ -41,7 +41,8 @@
 #                             toolchain (not the localized builds) and
 #                             check all pairs, and padko verify on them
 #                             (tests/checks/fresh.sh, tests/checks/verify.sh),
-#                             when clang, ld.lld and i686-kfreebsd-gnu-ld
+#                             when clang, gcc (the fixtures with debug
+#                             information), ld.lld and i686-kfreebsd-gnu-ld
 #                             are all available.
 
 set(padko_fixture_dir "${CMAKE_CURRENT_SOURCE_DIR}/fixtures/built")
@@ -224,9 +225,10 @@ add_test(NAME boundary/undecided
 	"${padko_fixture_dir}" "${padko_fixture_work}/undecided")
 
 find_program(PADKO_CLANG clang)
+find_program(PADKO_GCC gcc)
 find_program(PADKO_LD_LLD ld.lld)
 find_program(PADKO_GNU_LD i686-kfreebsd-gnu-ld)
-if(PADKO_CLANG AND PADKO_LD_LLD AND PADKO_GNU_LD)
+if(PADKO_CLANG AND PADKO_GCC AND PADKO_LD_LLD AND PADKO_GNU_LD)
 	add_test(NAME fixtures/fresh
 	    COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/checks/fresh.sh"
 		"${padko_SOURCE_DIR}" "${CMAKE_CURRENT_BINARY_DIR}/fresh"
@@ -234,6 +236,27 @@ if(PADKO_CLANG AND PADKO_LD_LLD AND PADKO_GNU_LD)
 		"$<TARGET_FILE:oracle>")
 	set_tests_properties(fixtures/fresh PROPERTIES TIMEOUT 900)
 else()
-	message(STATUS "clang, ld.lld or i686-kfreebsd-gnu-ld not found: "
+	message(STATUS "clang, gcc, ld.lld or i686-kfreebsd-gnu-ld not found: "
 	    "test fixtures/fresh not registered")
 endif()
+
+# debug/fixtures: for every fixture built with -g, embedded and split,
+# each variable's address in padko's output (and, split, in the debug file
+# it writes) is the linker-padded build's, the debuglink is objcopy's, and
+# gdb agrees where it is installed (tests/checks/debug.sh).
+find_program(PADKO_GDB gdb)
+if(NOT PADKO_GDB)
+	message(STATUS "gdb not found: debug/fixtures skips its gdb checks")
+	set(PADKO_GDB "")
+endif()
+# The rename shim (tests/CMakeLists.txt) cannot be preloaded into a
+# sanitized process: without it the interrupted writes are not tested.
+set(padko_debug_args "${PADKO_GDB}")
+if(NOT PADKO_SANITIZE)
+	list(APPEND padko_debug_args "$<TARGET_FILE:failrename>")
+endif()
+add_test(NAME debug/fixtures
+    COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/checks/debug.sh"
+	"$<TARGET_FILE:padko>" "$<TARGET_FILE:dwarfvars>"
+	"${padko_fixture_dir}" "${padko_fixture_work}/debug"
+	${padko_debug_args})

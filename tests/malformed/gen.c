@@ -353,6 +353,8 @@ struct gcase {
 #define	B	"both_sets.lld.ko"
 #define	S	"stripped.lld.ko"
 #define	R	"amd64-ET_REL.ko"
+#define	D4	"debug_vars.lld-clang-dwarf4.ko"
+#define	D5	"debug_vars.lld-gcc-dwarf5.ko"
 
 #define	EDIT(fn)	static void fn(struct img *m)
 
@@ -761,6 +763,54 @@ EDIT(f_strtab_tls) { set_sh(m, sec(m, ".strtab"), SH_FLAGS,
 EDIT(e_rel_shoff) { m->b[0x28] = 0xff; m->b[0x29] = 0xff; m->b[0x2a] = 0xff; }
 EDIT(e_rel_trunc) { truncate_at(m, 0x50); }
 
+/*
+ * DWARF (debug_vars, D4: clang DWARF 4; D5: gcc DWARF 5, with
+ * .debug_loclists).  The first unit of .debug_info starts with its
+ * 4-byte length, the 2-byte version, then (DWARF 4) the abbreviation
+ * offset and the address size, or (DWARF 5) the unit type, the address
+ * size and the abbreviation offset.
+ */
+static size_t
+info_at(const struct img *m, size_t off)
+{
+
+	return (sh(m, sec(m, ".debug_info"), SH_OFFSET) + off);
+}
+
+EDIT(w_length) { w32(m, info_at(m, 0), sh(m, sec(m, ".debug_info"), SH_SIZE)); }
+EDIT(w_version) { w16(m, info_at(m, 4), 7); }
+EDIT(w_addr_size) { m->b[info_at(m, 10)] = 8; }
+EDIT(w_abbrev_code) { m->b[info_at(m, 11)] = 0x7f; }
+EDIT(w_loclists_cut) { set_sh(m, sec(m, ".debug_loclists"), SH_SIZE, 13); }
+
+/* The first attribute form of the first abbreviation: an unknown one. */
+EDIT(w_form)
+{
+	size_t a;
+
+	a = sh(m, sec(m, ".debug_abbrev"), SH_OFFSET);
+	if (m->b[a] >= 0x80 || m->b[a + 1] >= 0x80 || m->b[a + 3] >= 0x80)
+		die("%s: .debug_abbrev does not start as expected", m->base);
+	m->b[a + 4] = 0x7e;
+}
+
+/* DW_OP_addr (in "exprloc 5: DW_OP_addr dv_data") made a vendor opcode. */
+EDIT(w_opcode)
+{
+	size_t i, start, end;
+	uint32_t v;
+
+	v = r32(m, sym(m, ".symtab", "dv_data") + ST_VALUE);
+	start = info_at(m, 0);
+	end = start + sh(m, sec(m, ".debug_info"), SH_SIZE);
+	for (i = start; i + 6 <= end; i++)
+		if (m->b[i] == 5 && m->b[i + 1] == 0x03 && r32(m, i + 2) == v) {
+			m->b[i + 1] = 0xe1;
+			return;
+		}
+	die("%s: no DW_OP_addr of dv_data in .debug_info", m->base);
+}
+
 #define	X	65
 #define	EITHER	(-1)	/* 0 or 65 */
 
@@ -1115,6 +1165,24 @@ static const struct gcase cases[] = {
 	    f_rel_in_reltable },
 	{ "strtab-alloc-tls", B, X, "TLS",
 	    ".strtab with SHF_ALLOC|SHF_TLS at address 0", f_strtab_tls },
+
+	/* DWARF that padko cannot rewrite exactly: refused, not guessed. */
+	{ "control-dwarf4", D4, 0, "", "unmodified fixture", nothing },
+	{ "control-dwarf5", D5, 0, "", "unmodified fixture", nothing },
+	{ "dwarf-unit-length", D4, X, ".debug_info at offset 0",
+	    ".debug_info unit length its section's size", w_length },
+	{ "dwarf-version", D5, X, "unsupported DWARF version",
+	    ".debug_info version 7", w_version },
+	{ "dwarf-address-size", D4, X, "address size is not 4",
+	    ".debug_info address size 8", w_addr_size },
+	{ "dwarf-abbrev-code", D4, X, "abbreviation code not defined",
+	    "first DIE with abbreviation code 0x7f", w_abbrev_code },
+	{ "dwarf-form", D5, X, "unknown attribute form 0x7e",
+	    "first attribute form of .debug_abbrev 0x7e", w_form },
+	{ "dwarf-opcode", D4, X, "unknown expression opcode 0xe1",
+	    "DW_OP_addr of dv_data made vendor opcode 0xe1", w_opcode },
+	{ "dwarf-loclists-cut", D5, X, ".debug_loclists",
+	    ".debug_loclists sh_size 13: its lists past the end", w_loclists_cut },
 
 	/* ET_REL modules are passed through, but must be ELF files. */
 	{ "etrel-shoff-eof", R, X, "section header table",

@@ -30,19 +30,36 @@
  * failrename.so: an LD_PRELOAD shim for the tests of interrupted writes.
  * rename(2) fails with EIO, or, with PADKO_TEST_KILL set, the process is
  * killed right there: between writing the temporary file and renaming it.
+ * With PADKO_TEST_RENAME_SUFFIX set, only a rename to a name that ends so
+ * fails (the others are done), to interrupt a write of several files
+ * between two renames.
  */
 
+#define _GNU_SOURCE		/* RTLD_NEXT */
+
+#include <dlfcn.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int
 rename(const char *from, const char *to)
 {
+	int (*real)(const char *, const char *);
+	const char *suffix;
+	size_t n, m;
 
-	(void)from;
-	(void)to;
+	suffix = getenv("PADKO_TEST_RENAME_SUFFIX");
+	if (suffix != NULL) {
+		n = strlen(to);
+		m = strlen(suffix);
+		real = (int (*)(const char *, const char *))dlsym(RTLD_NEXT,
+		    "rename");
+		if (real != NULL && (n < m || strcmp(to + n - m, suffix) != 0))
+			return (real(from, to));
+	}
 	if (getenv("PADKO_TEST_KILL") != NULL)
 		raise(SIGKILL);
 	errno = EIO;

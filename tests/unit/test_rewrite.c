@@ -373,7 +373,8 @@ test_lld_dynamic(void **state)
  * r_offset is an offset in .debug_info, not an address, and must not be
  * mapped like one even when the number lies past the set (0x1a00 is also
  * inside .bss, which moves to 0x1a20 in the GNU layout).  r_offset 0x10,
- * below every moved address, is a control.
+ * below every moved address, is a control.  .debug_info is one DWARF 4
+ * unit with no DIE (padko refuses DWARF it cannot read).
  */
 static void
 test_nonalloc_static_relocs(void **state)
@@ -389,6 +390,9 @@ test_nonalloc_static_relocs(void **state)
 	g = eg_gnu_module();
 	info = eg_section(g, -1, ".debug_info", SHT_PROGBITS, 0, 0, 0x1a10,
 	    1);
+	eg_fill(g, info, 0, (const unsigned char[]){ 0x0c, 0x1a, 0, 0, 4, 0,
+	    0, 0, 0, 0, 4 }, 11);
+	eg_section(g, -1, ".debug_abbrev", SHT_PROGBITS, 0, 0, 1, 1);
 	rs = eg_section(g, -1, ".rel.debug_info", SHT_REL, 0, 0, 16, 4);
 	eg_section_link(g, rs, EG_DYNSYM_SEC, (uint32_t)info,
 	    sizeof(Elf32_Rel));
