@@ -203,8 +203,9 @@ bad(const struct walk *w, enum dwarf_sec sec, uint64_t at, const char *why)
 {
 
 	return (padko_fail(w->err, EX_DATAERR, "%s: %s at offset %#jx: %s: "
-	    "malformed or unsupported DWARF", w->d->file, section_names[sec],
-	    (uintmax_t)at, why));
+	    "malformed or unsupported DWARF (to pad the module without its "
+	    "debug information, strip it first: objcopy --strip-debug)",
+	    w->d->file, section_names[sec], (uintmax_t)at, why));
 }
 
 static int

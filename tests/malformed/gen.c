@@ -1179,7 +1179,9 @@ static const struct gcase cases[] = {
 	    "first DIE with abbreviation code 0x7f", w_abbrev_code },
 	{ "dwarf-form", D5, X, "unknown attribute form 0x7e",
 	    "first attribute form of .debug_abbrev 0x7e", w_form },
-	{ "dwarf-opcode", D4, X, "unknown expression opcode 0xe1",
+	{ "dwarf-opcode", D4, X, "unknown expression opcode 0xe1: malformed "
+	    "or unsupported DWARF (to pad the module without its debug "
+	    "information, strip it first: objcopy --strip-debug)",
 	    "DW_OP_addr of dv_data made vendor opcode 0xe1", w_opcode },
 	{ "dwarf-loclists-cut", D5, X, ".debug_loclists",
 	    ".debug_loclists sh_size 13: its lists past the end", w_loclists_cut },
