@@ -60,6 +60,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "layout.h"
 #include "module.h"
 
 const char *

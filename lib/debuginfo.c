@@ -44,6 +44,7 @@
 
 #include "debuginfo.h"
 #include "dwarf.h"
+#include "layout.h"
 #include "module.h"
 
 /* The module's loaded image: addresses outside it are not mapped. */

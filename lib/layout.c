@@ -41,6 +41,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "layout.h"
 #include "module.h"
 
 static uint64_t
@@ -280,7 +281,7 @@ tabulate_map(struct module *m, struct padko_error *err)
  * layout_map_addr() past its cache: the table, or the sections.  The
  * range found becomes the cache's latest hit.
  */
-static GElf_Addr
+GElf_Addr
 layout_map_search(struct module *m, GElf_Addr addr)
 {
 	const struct addr_shift *t;
@@ -305,28 +306,6 @@ layout_map_search(struct module *m, GElf_Addr addr)
 	}
 	return (addr + (GElf_Addr)(addr == t[lo].at ? t[lo].point :
 	    t[lo].after));
-}
-
-/*
- * Maps an address of a byte (the start of something) to its new value: it
- * moves with the section that contains it, or in a gap with the section
- * before the gap.  Offsets and the values they hold alternate, so the
- * ranges of the last two lookups are tried here; layout_map_search() does
- * the rest.
- */
-GElf_Addr
-layout_map_addr(struct module *m, GElf_Addr addr)
-{
-	const struct addr_shift *t;
-	size_t h, i;
-
-	for (h = 0; h < 2 && m->nshifts > 0; h++) {
-		i = m->shift_hit[h];
-		t = &m->shifts[i];
-		if (addr > t->at && (i + 1 == m->nshifts || addr < t[1].at))
-			return (addr + (GElf_Addr)t->after);
-	}
-	return (layout_map_search(m, addr));
 }
 
 /* The last allocated non-NOBITS section of a PT_LOAD ending by addr. */

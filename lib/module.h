@@ -133,7 +133,7 @@ struct code_evidence {
 
 struct code_reader;
 
-/* layout_map_addr() from a breakpoint up to the next one (layout.c). */
+/* layout_map_addr() from a breakpoint up to the next one (layout.h). */
 struct addr_shift {
 	GElf_Addr	 at;
 	int64_t		 point;		/* the shift at it */
@@ -245,7 +245,6 @@ int	module_read(struct module *m, struct padko_error *err);
 
 /* layout.c: plan the new addresses and file offsets. */
 int	layout_plan(struct module *m, struct padko_error *err);
-GElf_Addr layout_map_addr(struct module *m, GElf_Addr addr);
 GElf_Addr layout_map_end(const struct module *m, GElf_Addr addr);
 const struct set_section *layout_set_ending_at(const struct module *m,
 	    GElf_Addr addr);

@@ -40,20 +40,13 @@
 #include "elfdefs.h"
 #include "reloc.h"
 
-/* What padko knows of one relocation type. */
-struct reloc_type {
-	const char	*name;
-	bool		 accepted;	/* the kernel applies or ignores it */
-	bool		 address;	/* its in-place value is an address */
-};
-
 /*
  * Indexed by type.  R_386_32 holds an address only against no symbol
  * (reloc_value_is_address()); R_386_IRELATIVE holds its resolver's.
  * R_386_COPY is named because the kernel names it when it refuses it;
  * any type not listed here is refused as unexpected.
  */
-static const struct reloc_type reloc_types[] = {
+const struct reloc_type reloc_types[] = {
 	[R_386_NONE] =		{ "R_386_NONE", true, false },
 	[R_386_32] =		{ "R_386_32", true, false },
 	[R_386_PC32] =		{ "R_386_PC32", true, false },
@@ -63,98 +56,14 @@ static const struct reloc_type reloc_types[] = {
 	[R_386_RELATIVE] =	{ "R_386_RELATIVE", true, true },
 	[R_386_IRELATIVE] =	{ "R_386_IRELATIVE", true, true },
 };
-
-/* What padko knows of a type, or NULL for a type it does not know. */
-static const struct reloc_type *
-known_type(unsigned type)
-{
-
-	if (type >= sizeof(reloc_types) / sizeof(reloc_types[0]))
-		return (NULL);
-	return (reloc_types[type].name != NULL ? &reloc_types[type] : NULL);
-}
+const size_t reloc_ntypes = sizeof(reloc_types) / sizeof(reloc_types[0]);
 
 /* The type's name, or NULL for a type padko does not know. */
 const char *
 reloc_type_name(unsigned type)
 {
-	const struct reloc_type *t;
 
-	return ((t = known_type(type)) != NULL ? t->name : NULL);
-}
-
-/* Whether the kernel's i386 loader handles this dynamic relocation type. */
-bool
-reloc_kernel_accepts(unsigned type)
-{
-	const struct reloc_type *t;
-
-	return ((t = known_type(type)) != NULL && t->accepted);
-}
-
-/*
- * Whether a relocation's in-place value is an absolute link-time address:
- * R_386_RELATIVE, R_386_IRELATIVE (its resolver), and R_386_32 against no
- * symbol.
- */
-bool
-reloc_value_is_address(unsigned type, unsigned sym)
-{
-	const struct reloc_type *t;
-
-	if (type == R_386_32)
-		return (sym == 0);
-	return ((t = known_type(type)) != NULL && t->address);
-}
-
-/* How many entries a table of type sh_type (SHT_REL or SHT_RELA) holds. */
-size_t
-reloc_count(uint32_t sh_type, size_t size)
-{
-
-	return (size / (sh_type == SHT_REL ? sizeof(Elf32_Rel) :
-	    sizeof(Elf32_Rela)));
-}
-
-/* Reads entry i of a REL or RELA table (libelf's memory form). */
-void
-reloc_get(const void *table, uint32_t sh_type, size_t i, struct reloc *r)
-{
-	const Elf32_Rel *rel;
-	const Elf32_Rela *rela;
-
-	if (sh_type == SHT_REL) {
-		rel = (const Elf32_Rel *)table + i;
-		r->offset = rel->r_offset;
-		r->type = ELF32_R_TYPE(rel->r_info);
-		r->sym = ELF32_R_SYM(rel->r_info);
-		r->addend = 0;
-	} else {
-		rela = (const Elf32_Rela *)table + i;
-		r->offset = rela->r_offset;
-		r->type = ELF32_R_TYPE(rela->r_info);
-		r->sym = ELF32_R_SYM(rela->r_info);
-		r->addend = rela->r_addend;
-	}
-}
-
-/* Writes entry i of a REL or RELA table (the addend only to RELA). */
-void
-reloc_put(void *table, uint32_t sh_type, size_t i, const struct reloc *r)
-{
-	Elf32_Rel *rel;
-	Elf32_Rela *rela;
-
-	if (sh_type == SHT_REL) {
-		rel = (Elf32_Rel *)table + i;
-		rel->r_offset = (Elf32_Addr)r->offset;
-		rel->r_info = ELF32_R_INFO(r->sym, r->type);
-	} else {
-		rela = (Elf32_Rela *)table + i;
-		rela->r_offset = (Elf32_Addr)r->offset;
-		rela->r_info = ELF32_R_INFO(r->sym, r->type);
-		rela->r_addend = r->addend;
-	}
+	return (type < reloc_ntypes ? reloc_types[type].name : NULL);
 }
 
 /* Whether a .dynamic entry's value is an address. */

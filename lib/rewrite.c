@@ -41,6 +41,7 @@
 #include <sysexits.h>
 
 #include "debuginfo.h"
+#include "layout.h"
 #include "module.h"
 
 /*
