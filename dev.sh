@@ -6,7 +6,8 @@
 # Sets up a Debian 12 machine for padko (as root: installs the packages in
 # tools/debian-packages that are missing), builds it, then:
 #   sh dev.sh demo   pads bundled modules and shows what changed, and the
-#                    oracle's verdict on a displaced reference
+#                    oracle's verdict on a displaced reference, and debug
+#                    information that follows the move (gdb)
 #   sh dev.sh test   runs every test, also under ASan+UBSan, and builds
 #                    Release (what packagers build) and with clang too
 #                    (FreeBSD's compiler), warnings being errors in all
@@ -70,6 +71,15 @@ demo() {
 	echo "== every reference against its target (the ld -r object): the linker's padding, then padko's"
 	./build/tests/oracle "${in%.ko}.kld" "$in" "${in%.ko}.padded.ko" || true
 	./build/tests/oracle "${in%.ko}.kld" "$in" "$out"
+	echo
+	in=tests/fixtures/built/debug_vars.lld-clang-dwarf5-split.ko
+	out=build/demo-debug.ko
+	echo "== debug information follows the move: padko --debug-file $in.debug $in -o $out"
+	./build/padko --debug-file "$in.debug" "$in" -o "$out"
+	echo "-- where gdb finds dv_bss (through .gnu_debuglink): as linked, padded by padko, padded by the linker"
+	for f in "$in" "$out" "${in%.ko}.padded.ko"; do
+		gdb -batch -ex 'info address dv_bss' "$f" 2>/dev/null | tail -n 1
+	done
 }
 
 tests() {
