@@ -33,14 +33,9 @@
  * debug file (debugfile.c), which sees only them and no module.
  */
 
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
-#include <unistd.h>
 
 #include "debuginfo.h"
 #include "dwarf.h"
@@ -267,31 +262,6 @@ debuglink_offset(const struct module *m, const struct section *s,
 	return ((end + 3) & ~(GElf_Off)3);
 }
 
-/* Reads a whole file. */
-static int
-read_file(const char *path, struct file_image *img, struct padko_error *err)
-{
-	struct stat st;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY)) < 0)
-		return (padko_fail(err, EX_NOINPUT, "%s: %s", path,
-		    strerror(errno)));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return (padko_fail(err, EX_NOINPUT, "%s: not a regular file",
-		    path));
-	}
-	if (file_image_read(fd, img) != 0) {
-		padko_fail(err, EX_IOERR, "%s: read: %s", path,
-		    strerror(errno));
-		close(fd);
-		return (-1);
-	}
-	close(fd);
-	return (0);
-}
-
 /*
  * Checks that the debug file is the one the module's debuglink names
  * (by CRC, as debuggers do), and rewrites it for the plan.
@@ -310,7 +280,7 @@ rewrite_debug_file(struct module *m, const struct section *link,
 	    &want) != 0)
 		return (padko_fail(err, EX_DATAERR, "%s: .gnu_debuglink is "
 		    "malformed", m->path));
-	if (read_file(in_path, &img, err) != 0)
+	if (file_image_open(in_path, &img, err) != 0)
 		return (-1);
 	if ((crc = debugfile_crc32(img.bytes, img.size)) != want) {
 		file_image_release(&img);

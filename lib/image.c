@@ -123,9 +123,10 @@ file_image_read(int fd, struct file_image *img)
 }
 
 /*
- * Reads a module's file: the one way the library reads a module from a
- * path (padko_open(), padko_verify_file()).  Only a regular file is a
- * module; anything else is refused before it is read.
+ * Reads a module's file: the one way the library reads a module (or its
+ * debug file) from a path (padko_open(), padko_verify_file(), the debug
+ * file of --debug-file).  Only a regular file is read; anything else is
+ * refused before it is read.
  */
 int
 file_image_open(const char *path, struct file_image *img,
