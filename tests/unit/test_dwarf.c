@@ -131,6 +131,24 @@ word(const unsigned char *p)
 	    (uint32_t)p[3] << 24);
 }
 
+/*
+ * Appends a .debug_loc entry [begin, end) whose expression is DW_OP_addr
+ * addr; returns where addr is.
+ */
+static size_t
+loc_addr_entry(struct buf *loc, uint32_t begin, uint32_t end, uint32_t addr)
+{
+	size_t at;
+
+	u32(loc, begin);
+	u32(loc, end);
+	u16(loc, 5);
+	u8(loc, OP_ADDR);
+	at = loc->n;
+	u32(loc, addr);
+	return (at);
+}
+
 /* Starts a unit header of version v; returns where its length goes. */
 static size_t
 unit_start(struct buf *b, unsigned v)
@@ -268,12 +286,7 @@ test_dwarf4(void **state)
 	u32(loc, 0xbeef);
 	u32(loc, 0xffffffff);			/* base selection */
 	u32(loc, 0x800);
-	u32(loc, 0);
-	u32(loc, 0x10);
-	u16(loc, 5);
-	u8(loc, OP_ADDR);
-	l1 = loc->n;
-	u32(loc, 0x3000);
+	l1 = loc_addr_entry(loc, 0, 0x10, 0x3000);
 	u32(loc, 0x10);
 	u32(loc, 0x20);
 	u16(loc, 8);
@@ -387,12 +400,7 @@ test_dwarf3(void **state)
 	u32(info, 0);
 	unit_end(info, at);
 	loc = &f.sec[DWARF_LOC];
-	u32(loc, 0x10);
-	u32(loc, 0x20);
-	u16(loc, 5);
-	u8(loc, OP_ADDR);
-	l1 = loc->n;
-	u32(loc, 0x2ffc);
+	l1 = loc_addr_entry(loc, 0x10, 0x20, 0x2ffc);
 	u32(loc, 0);
 	u32(loc, 0);
 	assert_int_equal(run(&f, &changed), 0);
@@ -442,12 +450,7 @@ test_dwarf64_indirect(void **state)
 	memcpy(info->b + start, (unsigned char[]){ len & 0xff,
 	    (len >> 8) & 0xff, 0, 0 }, 4);
 	loc = &f.sec[DWARF_LOC];
-	u32(loc, 0x10);
-	u32(loc, 0x20);
-	u16(loc, 5);
-	u8(loc, OP_ADDR);
-	l1 = loc->n;
-	u32(loc, 0x2000);
+	l1 = loc_addr_entry(loc, 0x10, 0x20, 0x2000);
 	u32(loc, 0);
 	u32(loc, 0);
 	assert_int_equal(run(&f, &changed), 0);
